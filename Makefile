@@ -1,0 +1,75 @@
+# Every routine task. `make help` lists them. Only two are needed on a fresh machine:
+# `make run` and `make test`; both set everything up first.
+
+SHELL := /bin/bash
+PYTHON ?= python3
+VENV := .venv
+BIN := $(VENV)/bin
+INSTALLED := $(VENV)/.installed
+SPACY_MODEL := build/spacy-en-lemmas/meta.json
+MODEL := models/stay-safe.tar.gz
+TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
+
+# Values endpoints.yml reads; launcher/ sets the same ones for the servers it starts.
+export RASA_TELEMETRY_ENABLED := false
+export TF_CPP_MIN_LOG_LEVEL := 2
+export TRACKER_DB ?= $(CURDIR)/transcripts/tracker.db
+export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
+
+.DEFAULT_GOAL := help
+.PHONY: help setup run shell train test validate pytest story-test eval lint format lock clean
+
+help: ## List the targets
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+
+$(INSTALLED): requirements/lock.txt
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	# Rasa 3.6 declares Python <3.11; the lock holds the set measured to work on 3.11.
+	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --ignore-requires-python \
+		--prefer-binary --require-hashes -r requirements/lock.txt
+	touch $@
+
+$(SPACY_MODEL): $(INSTALLED) scripts/build_spacy_model.py
+	$(BIN)/python scripts/build_spacy_model.py
+
+setup: $(INSTALLED) $(SPACY_MODEL) ## Create .venv from the pinned lock and build the spaCy pipeline
+
+$(MODEL): $(INSTALLED) $(SPACY_MODEL) $(TRAINING_FILES)
+	$(BIN)/rasa train --quiet --fixed-model-name stay-safe --out models
+
+train: $(MODEL) ## Train the model (does nothing when the data has not changed)
+
+run: setup train ## Start every service and print where to talk to the assistant
+	$(BIN)/python -m launcher
+
+shell: setup train ## Talk to the assistant in this terminal
+	$(BIN)/python -m launcher shell
+
+validate: setup ## Check the training data and domain agree
+	$(BIN)/rasa data validate --fail-on-warnings
+
+pytest: setup train ## Run the pytest suite (unit and end-to-end tests)
+	$(BIN)/pytest
+
+story-test: setup train ## Run the conversation tests in tests/test_stories.yml
+	$(BIN)/rasa test core --stories tests/test_stories.yml --model $(MODEL) \
+		--fail-on-prediction-errors --out results/stories
+
+test: validate pytest story-test ## Set up, then run every check and test
+
+eval: setup train ## Intent accuracy on the held-out messages (never trained on)
+	$(BIN)/rasa test nlu --nlu tests/nlu_heldout --model $(MODEL) --out results/heldout
+	$(BIN)/python -m scripts.report_heldout results/heldout/intent_report.json
+	$(BIN)/python -m scripts.measure_fallback $(MODEL)
+
+lint: setup ## Check code style with ruff
+	$(BIN)/ruff check . && $(BIN)/ruff format --check .
+
+format: setup ## Format code with ruff
+	$(BIN)/ruff check --fix . && $(BIN)/ruff format .
+
+lock: ## Regenerate requirements/lock.txt (with hashes) from requirements/base.in
+	$(PYTHON) scripts/lock.py
+
+clean: ## Remove the trained model, results and built files (keeps .venv and transcripts)
+	rm -rf models/*.tar.gz results build
