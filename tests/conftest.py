@@ -1,0 +1,44 @@
+"""Shared fixtures: real rasa-sdk Trackers and Dispatchers, as Rasa's example bots build them."""
+
+from __future__ import annotations
+
+from pathlib import Path
+from typing import Any
+
+import pytest
+import yaml
+from rasa_sdk import Tracker
+from rasa_sdk.executor import CollectingDispatcher
+
+ROOT = Path(__file__).resolve().parent.parent
+
+
+@pytest.fixture(scope="session")
+def domain() -> dict[str, Any]:
+    return yaml.safe_load((ROOT / "domain.yml").read_text())
+
+
+@pytest.fixture
+def dispatcher() -> CollectingDispatcher:
+    return CollectingDispatcher()
+
+
+def bot_said(response: str) -> dict[str, Any]:
+    """A BotUttered event as the Rasa server records it for a response from the domain."""
+    return {"event": "bot", "text": "...", "metadata": {"utter_action": response}}
+
+
+def tracker_with(
+    events: list[dict[str, Any]], text: str = "bye", intent: str = "chitchat_goodbye"
+) -> Tracker:
+    latest_message = {"text": text, "intent": {"name": intent, "confidence": 0.99}, "entities": []}
+    return Tracker(
+        sender_id="test-child",
+        slots={},
+        latest_message=latest_message,
+        events=[{"event": "user", "text": text, "parse_data": latest_message}, *events],
+        paused=False,
+        followup_action=None,
+        active_loop={},
+        latest_action_name="action_listen",
+    )

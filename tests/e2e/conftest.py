@@ -1,0 +1,56 @@
+"""Starts the real action server and Rasa server once per test session, on their own ports,
+with their own tracker database, exactly as `make run` does (both use launcher/)."""
+
+from __future__ import annotations
+
+import secrets
+import uuid
+from collections.abc import Callable, Iterator
+from typing import Any
+
+import pytest
+import requests
+
+from launcher.services import ROOT, Settings, assistant_services, running
+
+Reply = dict[str, Any]
+
+
+@pytest.fixture(scope="session")
+def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
+    settings = Settings(
+        rasa_port=5105,
+        action_port=5155,
+        tracker_db=tmp_path_factory.mktemp("transcripts") / "tracker.db",
+        auth_token=secrets.token_urlsafe(24),
+        models=ROOT / "models" / "stay-safe.tar.gz",
+    )
+    if not settings.models.exists():
+        pytest.fail("no trained model: run `make train` (make test does it for you)")
+    with running(assistant_services(settings), settings, log_dir=ROOT / "results" / "e2e-logs"):
+        yield settings
+
+
+@pytest.fixture
+def sender() -> str:
+    """A new conversation for each test, with an unguessable id like the widget's."""
+    return uuid.uuid4().hex
+
+
+@pytest.fixture
+def say(servers: Settings, sender: str) -> Callable[[str], list[Reply]]:
+    """Send one message over the REST channel, as a child's device would, and return the replies."""
+
+    def send(text: str) -> list[Reply]:
+        response = requests.post(
+            f"{servers.rasa_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+        )
+        assert response.status_code == 200, response.text
+        return response.json()
+
+    return send
+
+
+def texts(replies: list[Reply]) -> str:
+    """All reply texts as one lower-case string, for checking what a child would read."""
+    return " ".join(reply.get("text", "") for reply in replies).lower()
