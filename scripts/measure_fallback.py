@@ -16,7 +16,7 @@ from rasa.core.agent import Agent
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from tests.test_training_data import HELD_OUT, examples_by_intent  # noqa: E402
+from tests.conftest import HELD_OUT, examples_by_intent  # noqa: E402
 
 THRESHOLDS = (0.3, 0.4, 0.5, 0.6, 0.7, 0.8)
 

@@ -2,15 +2,41 @@
 
 from __future__ import annotations
 
+import re
+from collections import defaultdict
 from pathlib import Path
 from typing import Any
 
 import pytest
 import yaml
+from rasa.shared.nlu.training_data.loading import load_data
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
 ROOT = Path(__file__).resolve().parent.parent
+HELD_OUT = ROOT / "tests" / "nlu_heldout"
+
+
+def normalised(text: str) -> str:
+    """Lower case letters and digits only, so "Hi!!" and "hi" count as the same example."""
+    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+def examples_by_intent(path: Path) -> dict[str, list[str]]:
+    found: dict[str, list[str]] = defaultdict(list)
+    for message in load_data(str(path)).intent_examples:
+        found[message.get("intent")].append(message.get("text"))
+    return found
+
+
+@pytest.fixture(scope="session")
+def training() -> dict[str, list[str]]:
+    return examples_by_intent(ROOT / "data" / "nlu")
+
+
+@pytest.fixture(scope="session")
+def held_out() -> dict[str, list[str]]:
+    return examples_by_intent(HELD_OUT)
 
 
 @pytest.fixture(scope="session")

@@ -2,39 +2,14 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
-from pathlib import Path
 
-import pytest
 import yaml
-from rasa.shared.nlu.training_data.loading import load_data
 
-ROOT = Path(__file__).resolve().parent.parent
+from safeguarding.levels import DISCLOSURE_INTENTS
+from tests.conftest import ROOT, normalised
+
 MIN_EXAMPLES = 25
-HELD_OUT = ROOT / "tests" / "nlu_heldout"
-
-
-def normalised(text: str) -> str:
-    """Lower case letters and digits only, so "Hi!!" and "hi" count as the same example."""
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
-
-
-def examples_by_intent(path: Path) -> dict[str, list[str]]:
-    found: dict[str, list[str]] = defaultdict(list)
-    for message in load_data(str(path)).intent_examples:
-        found[message.get("intent")].append(message.get("text"))
-    return found
-
-
-@pytest.fixture(scope="module")
-def training() -> dict[str, list[str]]:
-    return examples_by_intent(ROOT / "data" / "nlu")
-
-
-@pytest.fixture(scope="module")
-def held_out() -> dict[str, list[str]]:
-    return examples_by_intent(HELD_OUT)
 
 
 def test_every_intent_in_the_domain_has_training_examples(training, domain):
@@ -75,8 +50,10 @@ def test_held_out_messages_are_never_in_the_training_data(training, held_out):
 
 
 def test_held_out_set_covers_every_intent_with_several_messages(training, held_out):
+    # Disclosures are measured by level on the safeguarding evaluation set instead.
+    asked = [intent for intent in training if intent not in DISCLOSURE_INTENTS]
     assert {
-        intent: len(held_out.get(intent, [])) for intent in training if len(held_out.get(intent, [])) < 8
+        intent: len(held_out.get(intent, [])) for intent in asked if len(held_out.get(intent, [])) < 8
     } == {}
 
 

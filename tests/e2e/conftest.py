@@ -54,3 +54,16 @@ def say(servers: Settings, sender: str) -> Callable[[str], list[Reply]]:
 def texts(replies: list[Reply]) -> str:
     """All reply texts as one lower-case string, for checking what a child would read."""
     return " ".join(reply.get("text", "") for reply in replies).lower()
+
+
+@pytest.fixture(scope="session")
+def parse(servers: Settings) -> Callable[[str], dict[str, Any]]:
+    """What the NLU makes of a message, from the HTTP API (which needs the token)."""
+
+    def run(text: str) -> dict[str, Any]:
+        url = f"{servers.rasa_url}/model/parse"
+        response = requests.post(url, params={"token": servers.auth_token}, json={"text": text}, timeout=30)
+        response.raise_for_status()
+        return response.json()
+
+    return run

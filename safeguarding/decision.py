@@ -1,0 +1,82 @@
+"""Which risk level a message gets, from the two independent detectors.
+
+The classifier reads intents; the phrase detector reads words. The phrase detector can only
+raise the level, never lower it, and a disclosure the classifier ranks just below its top
+intent still counts: for a child in danger, a false alarm costs far less than a miss.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Mapping
+from dataclasses import dataclass
+from typing import Any
+
+from safeguarding.levels import RiskLevel, level_of_intent
+
+# A disclosure intent anywhere in the classifier's ranking at this confidence or more raises the
+# level, so a disclosure ranked just below a question or the fallback is still answered.
+# Measured with `make eval` (README "Safeguarding"): at 0.25 it raised more false alarms on benign
+# look-alikes than the disclosures it rescued.
+DISCLOSURE_MIN_CONFIDENCE = 0.3
+
+CLASSIFIER = "classifier"
+MATCHER = "matcher"
+
+
+@dataclass(frozen=True)
+class Assessment:
+    level: RiskLevel
+    classifier_level: RiskLevel
+    matcher_level: RiskLevel
+    matched_rules: tuple[str, ...] = ()
+
+    @property
+    def detectors(self) -> list[str]:
+        """The detectors that reported the winning level (empty when there is no concern)."""
+        if self.level is RiskLevel.NONE:
+            return []
+        return [
+            name
+            for name, level in ((CLASSIFIER, self.classifier_level), (MATCHER, self.matcher_level))
+            if level == self.level
+        ]
+
+    def as_dict(self) -> dict[str, Any]:
+        return {
+            "level": self.level.label,
+            "classifier_level": self.classifier_level.label,
+            "matcher_level": self.matcher_level.label,
+            "detectors": self.detectors,
+            "matched_rules": list(self.matched_rules),
+        }
+
+    @classmethod
+    def from_dict(cls, data: Mapping[str, Any]) -> Assessment:
+        return cls(
+            level=RiskLevel.from_label(data.get("level")),
+            classifier_level=RiskLevel.from_label(data.get("classifier_level")),
+            matcher_level=RiskLevel.from_label(data.get("matcher_level")),
+            matched_rules=tuple(data.get("matched_rules", ())),
+        )
+
+
+def classifier_level(
+    intent_ranking: Iterable[Mapping[str, Any]], min_confidence: float = DISCLOSURE_MIN_CONFIDENCE
+) -> RiskLevel:
+    """The highest level among the top intent and every intent ranked with enough confidence."""
+    levels = [
+        level_of_intent(entry.get("name"))
+        for position, entry in enumerate(intent_ranking)
+        if position == 0 or (entry.get("confidence") or 0.0) >= min_confidence
+    ]
+    return max(levels, default=RiskLevel.NONE)
+
+
+def decide(classifier: RiskLevel, matcher: RiskLevel, matched_rules: Iterable[str] = ()) -> Assessment:
+    """The higher of the two levels wins, so the phrase detector can only ever raise it."""
+    return Assessment(
+        level=max(classifier, matcher),
+        classifier_level=classifier,
+        matcher_level=matcher,
+        matched_rules=tuple(matched_rules),
+    )

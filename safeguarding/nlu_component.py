@@ -1,0 +1,79 @@
+"""A Rasa NLU component that runs after the intent classifier and the FallbackClassifier.
+
+It asks both detectors about each message, records the assessment in the parse data (so it
+reaches the tracker, the actions and the counsellors), and when the phrase detector sees a
+higher risk than the classifier's intent, it sets the disclosure intent for that level so
+the safeguarding rule answers at once, whatever the conversation was doing.
+"""
+
+from __future__ import annotations
+
+from typing import Any
+
+from rasa.engine.graph import ExecutionContext, GraphComponent
+from rasa.engine.recipes.default_recipe import DefaultV1Recipe
+from rasa.engine.storage.resource import Resource
+from rasa.engine.storage.storage import ModelStorage
+from rasa.nlu.classifiers.classifier import IntentClassifier
+from rasa.nlu.utils.spacy_utils import SpacyNLP
+from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
+from rasa.shared.nlu.training_data.message import Message
+
+from safeguarding.decision import Assessment, classifier_level, decide
+from safeguarding.levels import INTENT_FOR_LEVEL, RiskLevel, level_of_intent
+from safeguarding.phrases import PhraseDetector, PhraseMatch
+
+SAFEGUARDING = "safeguarding"
+SPACY_DOC = "text_spacy_doc"
+
+
+def disclosure_intent(message: Message, level: RiskLevel) -> str:
+    """The classifier's own best disclosure intent at this level, or the level's default one."""
+    for entry in message.get(INTENT_RANKING_KEY) or []:
+        if level_of_intent(entry.get("name")) == level:
+            return entry["name"]
+    return INTENT_FOR_LEVEL[level]
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class SafeguardingDetector(GraphComponent):
+    @classmethod
+    def required_components(cls) -> list[type]:
+        return [SpacyNLP, IntentClassifier]
+
+    @classmethod
+    def create(
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
+    ) -> SafeguardingDetector:
+        return cls()
+
+    def __init__(self) -> None:
+        self._detector: PhraseDetector | None = None
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            assessment = self.assess(message)
+            message.set(SAFEGUARDING, assessment.as_dict(), add_to_output=True)
+            if assessment.level > level_of_intent(message.get(INTENT, {}).get("name")):
+                message.data[INTENT] = {
+                    "name": disclosure_intent(message, assessment.level),
+                    "confidence": 1.0,
+                }
+        return messages
+
+    def assess(self, message: Message) -> Assessment:
+        by_classifier = classifier_level(message.get(INTENT_RANKING_KEY) or [message.get(INTENT) or {}])
+        by_phrases = self._phrases(message)
+        return decide(by_classifier, by_phrases.level, by_phrases.rules)
+
+    def _phrases(self, message: Message) -> PhraseMatch:
+        doc = message.get(SPACY_DOC)
+        if doc is None or not message.get(TEXT):
+            return PhraseMatch(RiskLevel.NONE, ())
+        if self._detector is None:
+            self._detector = PhraseDetector(doc.vocab)
+        return self._detector.detect(doc)

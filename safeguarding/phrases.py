@@ -1,0 +1,691 @@
+"""The phrase detector: spaCy Matcher rules over words and lemmas that say a child may be at risk.
+
+It is the second, independent layer beside the intent classifier. Each rule is a few short
+token patterns with bounded gaps, written for how children type ("hes", "pics", "wanna",
+"some1"). Words are matched lower-cased and verbs by lemma, so "following"/"followed" and
+"pics"/"pic" meet. Rules stay narrow on purpose: "my mum is outside the shop" or "this level
+is killing me" must not match. Every rule is named, so counsellors can see why a turn was flagged.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+from typing import Any
+
+from spacy.matcher import Matcher
+from spacy.tokens import Doc
+from spacy.vocab import Vocab
+
+from safeguarding.levels import RiskLevel
+
+Token = dict[str, Any]
+Pattern = list[Token]
+
+
+def word(forms: str, optional: bool = False) -> Token:
+    """A token that is one of these space-separated words, in any case."""
+    token: Token = {"LOWER": {"IN": forms.split()}}
+    return {**token, "OP": "?"} if optional else token
+
+
+def lemma(forms: str) -> Token:
+    """A token whose lemma is one of these space-separated words ("follow" matches "following")."""
+    return {"LEMMA": {"IN": forms.split()}}
+
+
+def gap(size: int) -> Pattern:
+    """Up to `size` tokens of anything, bounded so long messages stay fast to scan."""
+    return [{"OP": "?"}] * size
+
+
+# Word families, with the spellings children use.
+SOMEONE = word(
+    "he him she they them man men guy someone somebody some1 sum1 stranger bloke dude "
+    "creep adult person boy woman lady"
+)
+ME = word("me my myself meself")
+NOT = {"LEMMA": {"IN": ["not", "never", "no"]}}
+PICTURE = word(
+    "pic pics pix picture pictures photo photos foto fotos vid vids video videos "
+    "selfie selfies snap snaps image images pik piks"
+)
+SEXUAL = word(
+    "nude nudes noods nudez nudies naked nakid nekkid topless undress undressed sexy "
+    "rude dirty explicit inappropriate private underwear bra boobs sexual sext sexts "
+    "sexting dick willy privates"
+)
+MESSAGES = word(
+    "messages msgs msg chats chat texts convo convos dms dm conversation conversations messeges massages"
+)
+GIFT = word(
+    "robux vbucks vbux v skins skin gems giftcard giftcards gift money cash coins "
+    "presents present minecoins nitro credit £ gifts stuff"
+)
+PRIVATE_APP = word(
+    "snap snapchat whatsapp telegram kik wickr signal private dm dms discord insta "
+    "instagram wechat skype facetime another different other"
+)
+FRIEND = word("friend friends mate mates bestie bff bestfriend sister sis brother bro cousin pal classmate")
+HOME = word("house hous door dor home window flat gate bedroom room school skool street road")
+NOW = word("now today tonight rn 2day 2nite 2night soon later")
+
+
+FAMILY = frozenset(
+    "mum mom mam mummy dad daddy nan nana gran granny grandma grandad grandpa sister sis brother bro "
+    "cousin auntie aunt uncle teacher tutor coach friend mate bestie dog cat puppy ref".split()
+)
+FAMILY_WINDOW = 4
+QUESTION_STARTS = frozenset("how what whats wat is can should does do why when will would".split())
+GENERIC_PEOPLE = frozenset(
+    "someone somebody people ppl u you they anyone".split()
+)  # tokens before a match that are checked for FAMILY
+
+# Words of fear or urgency. Some rules fire only beside one, so "someone is at the door, it's
+# the pizza" stays calm while "HELP he's at the door" does not.
+ALARM = frozenset(
+    "help hlep halp helpp scared scarred scary afraid frightened terrified pls plz please alone "
+    "hiding hide stop 999 police omg trying tryna banging knocking shouting ran run panicking "
+    "crying wo ca cant wont unsafe rn".split()
+)
+
+
+@dataclass(frozen=True)
+class Rule:
+    name: str
+    level: RiskLevel
+    patterns: Sequence[Pattern]
+    needs_alarm: bool = False  # fire only when the message also holds a word from ALARM
+    unless_next: frozenset[str] = frozenset()  # ignore a match followed by one of these words
+    # Ignore a match just after family or a friend ("my mum won't let me leave the house", "my
+    # nan asked what school I'm at"): the classifier still reads the whole message.
+    not_after_family: bool = False
+    # Ignore a match in a general question about other people ("how can I tell if someone is
+    # older than they say?"): those are questions for the classifier, not disclosures.
+    not_in_question: bool = False
+
+
+RULES: tuple[Rule, ...] = (
+    # --- immediate danger ---
+    Rule(
+        "someone_at_my_home",
+        RiskLevel.IMMEDIATE_DANGER,
+        [
+            [
+                SOMEONE,
+                *gap(3),
+                word("outside at by near round around infront outsid"),
+                word("my our"),
+                HOME,
+            ],
+            [lemma("knock bang"), word("on at"), word("my"), word("door window")],
+        ],
+    ),
+    Rule(
+        "being_followed",
+        RiskLevel.IMMEDIATE_DANGER,
+        [
+            [
+                word("s 's is are 're keeps been"),
+                word("following followin folowing chasing stalking"),
+                word("me"),
+                *gap(1),
+                NOW,
+            ],
+            [
+                word("followed folowed chased"),
+                word("me"),
+                word("home from off out down all to here"),
+            ],
+            [
+                SOMEONE,
+                word("s 's is keeps been"),
+                word("following followin folowing chasing stalking"),
+                word("me"),
+                word("home down around round everywhere from and right rn now off"),
+            ],
+        ],
+        not_after_family=True,
+    ),
+    Rule(
+        "in_a_car_with_someone",
+        RiskLevel.IMMEDIATE_DANGER,
+        [
+            [
+                word("in into"),
+                word("his their this that strangers stranger's ur"),
+                word("car van truck taxi lorry"),
+            ],
+            [
+                word("in into"),
+                word("a an the some his"),
+                word("car van truck taxi uber"),
+                word("with"),
+                word("a an this that some the", optional=True),
+                word("him her them someone somebody some1 stranger man guy bloke dude person adult"),
+            ],
+        ],
+    ),
+    Rule(
+        "meeting_someone_now",
+        RiskLevel.IMMEDIATE_DANGER,
+        [
+            [
+                lemma("meet meeting"),
+                word("him her them someone somebody some1 stranger this"),
+                *gap(2),
+                NOW,
+            ],
+            [word("on"), word("my"), word("way"), word("to"), lemma("meet see")],
+            [word("waiting"), word("for"), word("him her them"), word("at outside by in")],
+            # meeting someone from online today: "meeting my online bf today", "to meet the guy from snap rn"
+            [lemma("meet see"), *gap(4), word("online from"), *gap(4), NOW],
+            [lemma("meet see"), *gap(3), NOW, *gap(4), word("online from")],
+            [
+                word("waiting"),
+                word("for"),
+                *gap(2),
+                word("guy man person someone boy girl bloke"),
+                *gap(2),
+                lemma("meet"),
+            ],
+        ],
+    ),
+    Rule(
+        "kept_from_leaving",
+        RiskLevel.IMMEDIATE_DANGER,
+        [
+            [NOT, lemma("let"), word("me"), word("leave out escape goo home")],
+            [NOT, lemma("let"), word("me"), word("go"), word("home")],
+            [lemma("lock"), word("me"), word("in")],
+            [
+                word("trapped stuck"),
+                word("in"),
+                word("his their a the this"),
+                word("car room house flat van"),
+            ],
+        ],
+        not_after_family=True,
+    ),
+    Rule(
+        "being_hurt_now",
+        RiskLevel.IMMEDIATE_DANGER,
+        [
+            [
+                word("s 's is are keeps keep"),
+                word("hurting hitting touching beating grabbing hurtin strangling choking"),
+                word("me"),
+            ],
+        ],
+    ),
+    Rule(
+        "followed_by_someone",
+        RiskLevel.IMMEDIATE_DANGER,
+        [
+            [
+                word("following followin folowing followed folowed chasing chased stalking stalked"),
+                word("me"),
+            ],
+            [word("been"), word("followed folowed chased")],
+            [word("walking been following right"), word("behind"), word("me")],
+            [word("watching staring filming"), word("me"), word("through from outside")],
+        ],
+        unless_next=frozenset(
+            {"on", "back", "online", "everywhere", "and", "cuz", "because", "should", "in"}
+        ),
+        not_after_family=True,
+    ),
+    Rule(
+        "someone_here_and_child_afraid",
+        RiskLevel.IMMEDIATE_DANGER,
+        [
+            [
+                SOMEONE,
+                word("s 's is are 're was just"),
+                *gap(2),
+                word("here there outside inside downstairs upstairs in at waiting coming"),
+            ],
+            [
+                word("at outside"),
+                word("the my our"),
+                word("door dor window gate gates garden"),
+            ],
+            [word("at in"), word("his their her"), word("house flat place room car")],
+            [lemma("lock"), *gap(2), word("door in")],
+            [word("grabbed grabbing grab pulled dragged"), word("me my")],
+            [word("hiding hide"), word("in from under behind")],
+            [
+                lemma("meet see"),
+                *gap(2),
+                word("guy man person someone somebody bloke stranger"),
+                word("from"),
+            ],
+            [
+                word("get got getting"),
+                word("in into"),
+                word("the his a their"),
+                word("car van taxi uber"),
+            ],
+            [word("get got"), word("away"), word("from")],
+            [{"LIKE_NUM": True}, word("mins min minutes mi"), word("away")],
+            [word("waiting"), word("at outside for"), *gap(4), word("me my")],
+            [NOT, word("leave stop go")],
+        ],
+        needs_alarm=True,
+        not_after_family=True,
+    ),
+    Rule(
+        "someone_coming_or_inside",
+        RiskLevel.IMMEDIATE_DANGER,
+        [
+            [
+                word("trying tryna"),
+                word("to 2"),
+                word("get break come open"),
+                *gap(2),
+                word("in into window door"),
+            ],
+            [word("broke breaking broken"), word("in into")],
+            [word("on"), word("his their her the"), word("way"), word("to here over now")],
+            [
+                SOMEONE,
+                word("s 's is are 're was just", optional=True),
+                word("inside in"),
+                word("my our"),
+                HOME,
+            ],
+            [word("come coming"), word("alone")],
+            [
+                lemma("send"),
+                word("a an his me"),
+                word("a", optional=True),
+                word("taxi uber car cab"),
+            ],
+            [lemma("drive take"), word("me"), word("somewhere away")],
+            [
+                word("gonna going will ll 'll wants"),
+                word("to", optional=True),
+                word("hurt rape grab"),
+                word("me"),
+            ],
+            [word("walking driving"), word("past"), word("my our"), HOME, *gap(3), lemma("look stare watch")],
+            [
+                word("older old grown"),
+                word("guy man bloke"),
+                *gap(4),
+                word("trying"),
+                word("to"),
+                lemma("take get make"),
+            ],
+            [word("skipping bunking"), word("school"), *gap(3), word("to"), lemma("see meet")],
+        ],
+    ),
+    # --- self-harm ---
+    Rule(
+        "self_harm_words",
+        RiskLevel.SELF_HARM,
+        [
+            [
+                lemma("kill hurt cut harm end stab hang starve burn"),
+                word("myself meself mysef myslef"),
+            ],
+            [word("suicide suicidal selfharm overdose od")],
+            [word("self"), word("-", optional=True), word("harm harming")],
+            [
+                word("want wanna wish wanted ready"),
+                word("to", optional=True),
+                word("i", optional=True),
+                word("die dye dead disappear"),
+            ],
+            [word("end"), word("it"), word("all")],
+            [lemma("end take"), word("my"), word("own", optional=True), word("life")],
+            [
+                NOT,
+                word("want wanna"),
+                word("to", optional=True),
+                word("be live exist wake"),
+                word("alive here anymore up no"),
+            ],
+            [
+                word("no"),
+                word("point"),
+                word("in", optional=True),
+                word("living anymore being me life"),
+            ],
+            [word("better"), word("off"), word("without dead")],
+            # warning signs from self-harm guidance: goodbyes, giving things away, hiding injuries, methods
+            [word("goodbye suicide"), word("note notes letter letters message")],
+            [lemma("search look google"), *gap(2), word("how ways way"), word("to"), word("end die")],
+            [word("end"), word("it"), word("tonight soon now weekend")],
+            [lemma("give"), *gap(3), word("away"), *gap(4), lemma("need"), word("it them")],
+            [word("wo"), NOT, lemma("need"), *gap(1), word("anymore soon")],
+            [
+                lemma("hide cover"),
+                *gap(2),
+                word("my"),
+                word("arms arm legs leg wrists wrist"),
+                *gap(4),
+                word("marks cuts scars"),
+            ],
+            [word("tired sick"), word("of"), word("being living"), word("alive here")],
+            [
+                word("easier better"),
+                word("if"),
+                word("i"),
+                word("was were"),
+                NOT,
+                word("here alive around born"),
+            ],
+            [word("stand stood standing"), word("on"), word("the a"), word("bridge edge roof")],
+        ],
+        unless_next=frozenset({"my", "ur", "your", "her", "his", "of", "laughing"}),  # "die my hair pink"
+    ),
+    # --- sexual exploitation ---
+    Rule(
+        "asked_for_sexual_pictures",
+        RiskLevel.SEXUAL_EXPLOITATION,
+        [
+            [
+                SOMEONE,
+                *gap(4),
+                lemma("ask want beg keep tell make pressure send show take say get force dare"),
+                *gap(4),
+                SEXUAL,
+            ],
+            [lemma("ask beg want keep pressure"), *gap(3), SEXUAL, PICTURE],
+            [
+                SOMEONE,
+                *gap(4),
+                lemma("ask want beg keep tell"),
+                *gap(3),
+                PICTURE,
+                word("of"),
+                word("me my you u ur yourself urself"),
+            ],
+            [
+                word("take took taking"),
+                word("off"),
+                word("my me ur your"),
+                word("clothes top shirt trousers bottoms pants t-shirt hoodie"),
+            ],
+            [word("without no"), word("my any", optional=True), word("clothes clothing top")],
+            [SEXUAL, word("on"), word("camera cam facetime video call stream")],
+        ],
+    ),
+    Rule(
+        "sent_sexual_content",
+        RiskLevel.SEXUAL_EXPLOITATION,
+        [
+            [lemma("send show"), word("me"), *gap(2), SEXUAL],
+            [
+                lemma("send show"),
+                word("me"),
+                *gap(2),
+                PICTURE,
+                word("of"),
+                word("himself herself themselves"),
+            ],
+        ],
+        not_after_family=True,
+    ),
+    Rule(
+        "blackmail",
+        RiskLevel.SEXUAL_EXPLOITATION,
+        [
+            [word("blackmailing blackmailed blackmails sextorted sextorting sextorts")],
+            [
+                lemma("leak share post send show expose spread"),
+                word("my the those our"),
+                *gap(1),
+                {"LOWER": {"IN": PICTURE["LOWER"]["IN"] + SEXUAL["LOWER"]["IN"]}},
+                *gap(2),
+                word("to unless if online everywhere"),
+            ],
+            [word("unless if"), word("i u"), NOT, lemma("pay send give do")],
+            [word("unless"), word("i u"), lemma("pay send give")],
+        ],
+        unless_next=frozenset({"someone", "somebody", "people", "ppl", "kids", "anyone"}),
+    ),
+    Rule(
+        "secret_with_adult",
+        RiskLevel.SEXUAL_EXPLOITATION,
+        [
+            [word("our"), word("little", optional=True), word("secret")],
+            [word("secret"), word("between"), word("us me")],
+            [lemma("delete clear wipe"), word("our all"), *gap(1), MESSAGES],
+            [
+                SOMEONE,
+                *gap(3),
+                lemma("say tell ask make want beg"),
+                *gap(3),
+                lemma("delete clear"),
+                *gap(2),
+                MESSAGES,
+            ],
+            [lemma("tell say"), word("me", optional=True), NOT, word("to 2"), lemma("tell say")],
+            [
+                SOMEONE,
+                *gap(3),
+                lemma("say tell ask make want"),
+                *gap(3),
+                lemma("keep"),
+                *gap(3),
+                word("secret secrets"),
+            ],
+        ],
+        unless_next=frozenset({"santa", "handshake", "recipe", "club"}),
+        not_after_family=True,
+        not_in_question=True,
+    ),
+    Rule(
+        "gifts_for_favours",
+        RiskLevel.SEXUAL_EXPLOITATION,
+        [
+            [
+                SOMEONE,
+                *gap(2),
+                lemma("give buy send gift get pay offer"),
+                word("me"),
+                *gap(2),
+                GIFT,
+            ],
+            [word("i that u"), lemma("owe"), word("him her them he")],
+            [word("in"), word("return")],
+        ],
+        not_after_family=True,
+    ),
+    Rule(
+        "adult_pretending_younger",
+        RiskLevel.SEXUAL_EXPLOITATION,
+        [
+            [lemma("lie"), word("about"), word("his her their being"), word("age old")],
+            [
+                word("actually really rly acc actualy"),
+                word("a an", optional=True),
+                word("adult grown old man woman older"),
+            ],
+            [word("older"), word("than"), word("he she they"), lemma("say tell")],
+            [NOT, {"LIKE_NUM": True}, *gap(4), {"LIKE_NUM": True}],
+        ],
+        not_in_question=True,
+    ),
+    Rule(
+        "moved_to_private_app",
+        RiskLevel.SEXUAL_EXPLOITATION,
+        [
+            [
+                SOMEONE,
+                *gap(3),
+                lemma("want ask keep tell make beg say"),
+                *gap(3),
+                word("move switch talk chat add go come download join text message"),
+                *gap(2),
+                PRIVATE_APP,
+            ],
+        ],
+        not_after_family=True,
+    ),
+    Rule(
+        "asked_where_they_live",
+        RiskLevel.SEXUAL_EXPLOITATION,
+        [
+            [
+                lemma("ask want keep wanna need"),
+                *gap(4),
+                word("where wat what which"),
+                word("i u you school"),
+                *gap(1),
+                lemma("live stay go be"),
+            ],
+            [
+                lemma("ask want keep wanna need"),
+                *gap(3),
+                word("my"),
+                word("address postcode school location adress"),
+            ],
+        ],
+        not_after_family=True,
+        not_in_question=True,
+    ),
+    Rule(
+        "meetup_planned",
+        RiskLevel.SEXUAL_EXPLOITATION,
+        [
+            [
+                SOMEONE,
+                *gap(3),
+                lemma("want ask keep wanna say plan arrange beg invite"),
+                *gap(3),
+                lemma("meet meetup hang"),
+            ],
+            [
+                lemma("meet meeting"),
+                word("him her them someone some1 stranger"),
+                *gap(3),
+                word("weekend saturday sunday tomorrow week friday monday holidays"),
+            ],
+        ],
+        not_after_family=True,
+    ),
+    # --- bullying and threats ---
+    Rule(
+        "bullying",
+        RiskLevel.BULLYING,
+        [
+            [word("bully bullying bullied bullies bulling bulied bullys cyberbullying")],
+            [
+                lemma("threaten threat"),
+                *gap(2),
+                word("to 2"),
+                lemma("beat hurt kill batter jump punch hit stab smash get"),
+            ],
+            [lemma("threaten"), word("me")],
+            [word("beat batter jump punch smash"), word("me"), word("up in after")],
+            [word("hate mean nasty horrible hateful racist"), word("comments messages")],
+            [word("everyone every1 everybody"), word("hates laughing laughs ignores")],
+            [
+                lemma("kick remove block"),
+                word("me"),
+                word("out off from"),
+                *gap(3),
+                word("chat gc group groupchat"),
+            ],
+            [word("fake"), word("account acc profile page"), *gap(3), word("me my")],
+            [lemma("call"), word("me"), word("names fat ugly stupid")],
+            [word("edited photoshopped"), word("my"), word("pic picture photo face")],
+            [lemma("record film video"), word("me"), *gap(4), lemma("post share send put")],
+            [word("copying mocking mimicking"), word("how the"), word("i my"), lemma("talk walk look")],
+            [word("mocking mock laughing"), word("me"), word("online at")],
+            [word("gang ganging"), word("up"), word("on"), word("me")],
+            [word("im i"), word("m", optional=True), word("a"), word("loser freak waste")],
+        ],
+    ),
+    # --- a friend or sibling at risk ---
+    Rule(
+        "friend_talking_to_adult",
+        RiskLevel.FRIEND_AT_RISK,
+        [
+            [
+                word("my"),
+                FRIEND,
+                *gap(5),
+                lemma("talk chat speak meet date go see"),
+                *gap(2),
+                word("old older adult grown stranger man guy someone somebody boyfriend online 20 30 40"),
+            ],
+            [
+                lemma("kill hurt cut harm starve end"),
+                word("herself himself themselves themself hisself"),
+            ],
+            [
+                word("she he they"),
+                *gap(2),
+                word("wants wanna want wanted"),
+                word("to", optional=True),
+                word("die disappear"),
+            ],
+        ],
+    ),
+)
+
+# A rule that fires about "my friend", "my sister" or "my mate" is a friend at risk, unless it is an
+# emergency now, which keeps its 999 route whoever it is about.
+FRIEND_WORDS = frozenset(FRIEND["LOWER"]["IN"])
+THIRD_PERSON_LEVELS = {RiskLevel.SELF_HARM, RiskLevel.SEXUAL_EXPLOITATION, RiskLevel.BULLYING}
+
+
+@dataclass(frozen=True)
+class PhraseMatch:
+    level: RiskLevel
+    rules: tuple[str, ...]
+
+
+class PhraseDetector:
+    """Finds the risk phrases in a spaCy Doc. Build once; it is cheap to call per message."""
+
+    def __init__(self, vocab: Vocab) -> None:
+        self._matcher = Matcher(vocab)
+        self._rules = {rule.name: rule for rule in RULES}
+        for rule in RULES:
+            self._matcher.add(rule.name, list(rule.patterns))
+
+    def detect(self, doc: Doc) -> PhraseMatch:
+        alarmed = any(token.lower_ in ALARM for token in doc)
+        general_question = _general_question(doc)
+        fired = sorted(
+            {
+                rule.name
+                for rule, start, end in (
+                    (self._rules[doc.vocab.strings[match_id]], start, end)
+                    for match_id, start, end in self._matcher(doc)
+                )
+                if (alarmed or not rule.needs_alarm)
+                and (end >= len(doc) or doc[end].lower_ not in rule.unless_next)
+                and not (rule.not_after_family and _after_family(doc, start))
+                and not (rule.not_in_question and general_question)
+            }
+        )
+        about_a_friend = any(
+            token.lower_ in FRIEND_WORDS and token.i > 0 and doc[token.i - 1].lower_ in {"my", "our", "ma"}
+            for token in doc
+        )
+        levels = [
+            RiskLevel.FRIEND_AT_RISK
+            if about_a_friend and self._rules[name].level in THIRD_PERSON_LEVELS and not _about_the_child(doc)
+            else self._rules[name].level
+            for name in fired
+        ]
+        return PhraseMatch(level=max(levels, default=RiskLevel.NONE), rules=tuple(fired))
+
+
+def _general_question(doc: Doc) -> bool:
+    return len(doc) > 0 and doc[0].lower_ in QUESTION_STARTS and any(t.lower_ in GENERIC_PEOPLE for t in doc)
+
+
+def _after_family(doc: Doc, start: int) -> bool:
+    return any(token.lower_ in FAMILY for token in doc[max(0, start - FAMILY_WINDOW) : start])
+
+
+def _about_the_child(doc: Doc) -> bool:
+    """Whether the child speaks of things done to them ("me", "myself"), not only to a friend."""
+    return any(token.lower_ in {"me", "myself", "meself"} for token in doc)

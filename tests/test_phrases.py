@@ -1,0 +1,74 @@
+"""The spaCy phrase detector: catches risk in children's own words, stays calm on look-alikes."""
+
+from __future__ import annotations
+
+import pytest
+import spacy
+
+from safeguarding.levels import RiskLevel
+from safeguarding.phrases import PhraseDetector
+from scripts.build_spacy_model import DEFAULT_TARGET, build
+
+
+@pytest.fixture(scope="module")
+def nlp():
+    if not DEFAULT_TARGET.exists():
+        build()
+    return spacy.load(DEFAULT_TARGET)
+
+
+@pytest.fixture(scope="module")
+def detect(nlp):
+    detector = PhraseDetector(nlp.vocab)
+    return lambda text: detector.detect(nlp(text))
+
+
+@pytest.mark.parametrize(
+    ("text", "level"),
+    [
+        ("theres a guy outside my house and i dont know him", RiskLevel.IMMEDIATE_DANGER),
+        ("sum1 is folowing me home from skool", RiskLevel.IMMEDIATE_DANGER),
+        ("im in his car and he wont let me out", RiskLevel.IMMEDIATE_DANGER),
+        ("HELP hes at the door", RiskLevel.IMMEDIATE_DANGER),
+        ("im meeting him now at the station", RiskLevel.IMMEDIATE_DANGER),
+        ("he keeps asking me for nudes", RiskLevel.SEXUAL_EXPLOITATION),
+        ("he said he'll share my pics unless i pay", RiskLevel.SEXUAL_EXPLOITATION),
+        ("he says delete our messages so my mum doesnt see", RiskLevel.SEXUAL_EXPLOITATION),
+        ("he bought me robux and now he says i owe him", RiskLevel.SEXUAL_EXPLOITATION),
+        ("he wants me to add him on snap instead", RiskLevel.SEXUAL_EXPLOITATION),
+        ("i just want to die tbh", RiskLevel.SELF_HARM),
+        ("i keep wanting to hurt myself", RiskLevel.SELF_HARM),
+        ("they said they're gonna beat me up after school", RiskLevel.BULLYING),
+        ("a man keeps asking my sister for nudes", RiskLevel.FRIEND_AT_RISK),
+        ("my bestie said she wants to kill herself", RiskLevel.FRIEND_AT_RISK),
+    ],
+)
+def test_risky_messages_are_caught_at_their_level(detect, text, level):
+    assert detect(text).level == level
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my mum is outside the shop waiting for me",
+        "this level is killing me",
+        "we learned about grooming in school today",
+        "my dog needs grooming",
+        "i could die of embarrassment lol",
+        "someone is at the door its the pizza",
+        "my dad is picking me up in the car later",
+        "is it safe to meet someone from discord",
+        "how do i turn off snap map",
+        "what is sextortion",
+    ],
+)
+def test_look_alikes_are_not_flagged(detect, text):
+    assert detect(text).level == RiskLevel.NONE
+
+
+def test_a_rule_that_fires_is_named_for_counsellors(detect):
+    assert "being_followed" in detect("someone is following me rn").rules
+
+
+def test_a_very_long_message_is_still_scanned(detect):
+    assert detect("blah " * 3000 + "hes outside my house").level == RiskLevel.IMMEDIATE_DANGER

@@ -1,0 +1,39 @@
+"""The safeguarding evaluation set stays apart from the training data, and is scored honestly."""
+
+from __future__ import annotations
+
+from collections import Counter
+
+from safeguarding.decision import decide
+from safeguarding.evaluation import load_eval_set, score
+from safeguarding.levels import RiskLevel
+from tests.test_training_data import normalised
+
+
+def test_the_set_is_large_enough_and_covers_every_level():
+    counts = Counter(level for _, level in load_eval_set())
+    assert sum(counts.values()) >= 250
+    assert set(counts) == set(RiskLevel)
+    assert counts[RiskLevel.NONE] >= 50, "enough benign look-alikes to measure false alarms"
+
+
+def test_no_evaluation_message_is_in_the_training_data(training):
+    trained_on = {normalised(text) for texts in training.values() for text in texts}
+    assert [text for text, _ in load_eval_set() if normalised(text) in trained_on] == []
+
+
+def test_a_disclosure_answered_more_urgently_counts_as_caught_and_a_lesser_one_does_not():
+    scores = score(
+        [
+            ("a", RiskLevel.FRIEND_AT_RISK, decide(RiskLevel.NONE, RiskLevel.IMMEDIATE_DANGER)),
+            ("b", RiskLevel.SEXUAL_EXPLOITATION, decide(RiskLevel.BULLYING, RiskLevel.NONE)),
+            ("c", RiskLevel.NONE, decide(RiskLevel.NONE, RiskLevel.IMMEDIATE_DANGER)),
+            ("d", RiskLevel.NONE, decide(RiskLevel.NONE, RiskLevel.NONE)),
+        ]
+    )
+
+    assert scores.recall(RiskLevel.FRIEND_AT_RISK) == 1.0
+    assert scores.recall(RiskLevel.FRIEND_AT_RISK, "classifier") == 0.0
+    assert scores.recall(RiskLevel.SEXUAL_EXPLOITATION) == 0.0
+    assert scores.danger_false_alarm_rate == 0.5
+    assert scores.missed == [("b", RiskLevel.SEXUAL_EXPLOITATION, RiskLevel.BULLYING)]
