@@ -57,10 +57,11 @@ story-test: setup train ## Run the conversation tests in tests/test_stories.yml
 
 test: validate pytest story-test ## Set up, then run every check and test
 
-eval: setup train ## Intent accuracy on the held-out messages (never trained on)
+eval: setup train ## Held-out intent accuracy, fallback threshold table, safeguarding recall and false alarms
 	$(BIN)/rasa test nlu --nlu tests/nlu_heldout --model $(MODEL) --out results/heldout
 	$(BIN)/python -m scripts.report_heldout results/heldout/intent_report.json
 	$(BIN)/python -m scripts.measure_fallback $(MODEL)
+	$(BIN)/python -m scripts.evaluate_safeguarding $(MODEL)
 
 lint: setup ## Check code style with ruff
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -4,6 +4,7 @@ with their own tracker database, exactly as `make run` does (both use launcher/)
 from __future__ import annotations
 
 import secrets
+import socket
 import uuid
 from collections.abc import Callable, Iterator
 from typing import Any
@@ -16,11 +17,18 @@ from launcher.services import ROOT, Settings, assistant_services, running
 Reply = dict[str, Any]
 
 
+def free_port() -> int:
+    """A port nothing listens on now, so tests never meet a `make run` or another test run."""
+    with socket.socket() as probe:
+        probe.bind(("127.0.0.1", 0))
+        return probe.getsockname()[1]
+
+
 @pytest.fixture(scope="session")
 def servers(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings]:
     settings = Settings(
-        rasa_port=5105,
-        action_port=5155,
+        rasa_port=free_port(),
+        action_port=free_port(),
         tracker_db=tmp_path_factory.mktemp("transcripts") / "tracker.db",
         auth_token=secrets.token_urlsafe(24),
         models=ROOT / "models" / "stay-safe.tar.gz",

@@ -1,0 +1,75 @@
+"""Safeguarding over the real servers: recall on the evaluation set, and what a child sees."""
+
+from __future__ import annotations
+
+import json
+import sqlite3
+
+import pytest
+
+from safeguarding.decision import Assessment
+from safeguarding.evaluation import FLOOR_DANGER_FALSE_ALARM_RATE, FLOOR_RECALL, load_eval_set, report, score
+from tests.e2e.conftest import texts
+
+pytestmark = pytest.mark.e2e
+
+
+@pytest.fixture(scope="module")
+def scores(parse):
+    return score(
+        (text, truth, Assessment.from_dict(parse(text)["safeguarding"])) for text, truth in load_eval_set()
+    )
+
+
+# These hold detection at or above the floors measured when it was built. The issue's targets
+# (100% / 98% / 2%) are not all met yet; `make eval` prints which, and they replace these floors
+# once they are.
+@pytest.mark.parametrize("level", list(FLOOR_RECALL))
+def test_disclosures_are_caught_at_least_as_well_as_measured(scores, level):
+    assert scores.recall(level) >= FLOOR_RECALL[level], report(scores)
+
+
+def test_benign_look_alikes_trigger_the_danger_route_no_more_than_measured(scores):
+    assert scores.danger_false_alarm_rate <= FLOOR_DANGER_FALSE_ALARM_RATE, report(scores)
+
+
+def test_immediate_danger_says_999_in_the_first_message(say):
+    replies = say("theres a man at my door and hes trying to get in im home alone")
+
+    assert "999" in replies[0]["text"]
+    assert "not your fault" in texts(replies)
+
+
+def test_a_sexual_request_gets_not_your_fault_a_trusted_adult_ceop_and_childline(say):
+    said = texts(say("this guy from roblox keeps asking me to send pics with no top on"))
+
+    assert "not your fault" in said
+    assert "trusted adult" in said
+    assert "ceop" in said
+    assert "0800 1111" in said
+
+
+def test_a_disclosure_in_the_middle_of_another_conversation_is_answered_at_once(say):
+    say("how do i make my insta private")
+    say("asdfghjkl")
+    replies = say("he said he'll send my pics to everyone unless i pay him")
+
+    assert "not your fault" in texts(replies)
+    assert any(reply.get("buttons") for reply in replies), "buttons let the child go on"
+
+
+def test_look_alikes_get_no_danger_route(say):
+    assert "999" not in texts(say("this level is killing me lol"))
+
+
+def test_a_flagged_turn_is_recorded_for_counsellors(servers, say, sender):
+    say("hes following me home and i dont know him")
+
+    with sqlite3.connect(servers.tracker_db) as database:
+        rows = database.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'slot'", (sender,)
+        ).fetchall()
+    slots = {event["name"]: event["value"] for event in (json.loads(row[0]) for row in rows)}
+    assert slots["risk_level"] == "immediate_danger"
+    assert slots["safeguarding_flag"]["level"] == "immediate_danger"
+    assert slots["safeguarding_flag"]["detectors"]
