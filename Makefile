@@ -8,12 +8,18 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SPACY_MODEL := build/spacy-en-lemmas/meta.json
 MODEL := models/stay-safe.tar.gz
+# The tests also need Debian's Chromium (browser tests) and PostgreSQL (the review app's
+# second tracker store). CI runs as root; elsewhere apt-get goes through sudo.
+TEST_PACKAGES := $(VENV)/.test-packages
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
 
 # Values endpoints.yml reads; launcher/ sets the same ones for the servers it starts.
 export RASA_TELEMETRY_ENABLED := false
 export TF_CPP_MIN_LOG_LEVEL := 2
 export TRACKER_DB ?= $(CURDIR)/transcripts/tracker.db
+# A SQLAlchemy URL; set it to use PostgreSQL (README "Counsellor review"). Default: the SQLite file above.
+export TRACKER_STORE_URL ?= sqlite:///$(TRACKER_DB)
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
 .DEFAULT_GOAL := help
@@ -34,6 +40,13 @@ $(SPACY_MODEL): $(INSTALLED) scripts/build_spacy_model.py
 
 setup: $(INSTALLED) $(SPACY_MODEL) ## Create .venv from the pinned lock and build the spaCy pipeline
 
+$(TEST_PACKAGES): $(INSTALLED)
+	command -v chromium >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+		$(SUDO) apt-get update -qq && \
+		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+			chromium postgresql; }
+	touch $@
+
 $(MODEL): $(INSTALLED) $(SPACY_MODEL) $(TRAINING_FILES)
 	$(BIN)/rasa train --quiet --fixed-model-name stay-safe --out models
 
@@ -48,7 +61,7 @@ shell: setup train ## Talk to the assistant in this terminal
 validate: setup ## Check the training data and domain agree
 	$(BIN)/rasa data validate --fail-on-warnings
 
-pytest: setup train ## Run the pytest suite (unit and end-to-end tests)
+pytest: setup train $(TEST_PACKAGES) ## Run the pytest suite (unit and end-to-end tests)
 	$(BIN)/pytest
 
 story-test: setup train ## Run the conversation tests in tests/test_stories.yml
@@ -62,6 +75,17 @@ eval: setup train ## Held-out intent accuracy, fallback threshold table, safegua
 	$(BIN)/python -m scripts.report_heldout results/heldout/intent_report.json
 	$(BIN)/python -m scripts.measure_fallback $(MODEL)
 	$(BIN)/python -m scripts.evaluate_safeguarding $(MODEL)
+
+.PHONY: counsellor purge benchmark
+counsellor: setup ## Create a counsellor's sign-in for the review app: make counsellor NAME=alex
+	@test -n "$(NAME)" || { echo "usage: make counsellor NAME=<sign-in name>"; exit 2; }
+	$(BIN)/python -m review add-counsellor "$(NAME)"
+
+purge: setup ## Delete conversations older than RETENTION_DAYS (default 90), except those marked keep
+	$(BIN)/python -m review purge
+
+benchmark: setup ## Time the review app's list page over 5,000 synthetic conversations
+	$(BIN)/python -m scripts.benchmark_review
 
 lint: setup ## Check code style with ruff
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

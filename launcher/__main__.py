@@ -9,18 +9,30 @@ import subprocess
 import sys
 import time
 
-from launcher.services import BIN, ROOT, Settings, assistant_services, running, shared_environment
+from sqlalchemy.engine import make_url
+
+from launcher.services import (
+    BIN,
+    ROOT,
+    Settings,
+    assistant_services,
+    review_service,
+    running,
+    shared_environment,
+)
 
 
 def serve(settings: Settings) -> None:
-    print("Starting the action server and the Rasa server (the Rasa server takes about a minute)...")
-    with running(assistant_services(settings), settings):
+    print("Starting the action server, the Rasa server and the review app (about a minute)...")
+    with running([*assistant_services(settings), review_service(settings)], settings):
         print(
             "\nThe Stay Safe bot is ready.\n"
             "  Talk to it in a terminal:      make shell\n"
+            f"  Counsellor review:             {settings.review_url}/  (make counsellor NAME=... first)\n"
             f"  REST channel:                  POST {settings.rasa_url}/webhooks/rest/webhook\n"
             f"  socket.io channel (polling):   {settings.rasa_url}/socket.io/\n"
-            f"  Transcripts are kept in:       {settings.tracker_db}\n"
+            # repr() of a SQLAlchemy URL hides its password
+            f"  Transcripts are kept in:       {make_url(settings.tracker_store)!r}\n"
             "Press Ctrl-C to stop.\n",
             flush=True,
         )

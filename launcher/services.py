@@ -41,7 +41,10 @@ class Settings:
     host: str = DEFAULT_HOST
     rasa_port: int = 5005
     action_port: int = 5055
+    widget_port: int = 8080
+    review_port: int = 8090
     tracker_db: Path = ROOT / "transcripts" / "tracker.db"
+    tracker_store_url: str = ""  # a SQLAlchemy URL; empty means the SQLite file tracker_db
     auth_token: str = ""
     models: Path = ROOT / "models"
 
@@ -53,10 +56,18 @@ class Settings:
             host=environ.get("BIND_HOST", defaults.host),
             rasa_port=int(environ.get("RASA_PORT", defaults.rasa_port)),
             action_port=int(environ.get("ACTION_PORT", defaults.action_port)),
+            widget_port=int(environ.get("WIDGET_PORT", defaults.widget_port)),
+            review_port=int(environ.get("REVIEW_PORT", defaults.review_port)),
             tracker_db=Path(environ.get("TRACKER_DB", defaults.tracker_db)),
+            tracker_store_url=environ.get("TRACKER_STORE_URL", ""),
             auth_token=environ.get("RASA_AUTH_TOKEN") or load_or_create_token(),
             models=Path(environ.get("MODELS", defaults.models)),
         )
+
+    @property
+    def tracker_store(self) -> str:
+        """The URL both the Rasa server and the review app use (endpoints.yml reads TRACKER_STORE_URL)."""
+        return self.tracker_store_url or f"sqlite:///{self.tracker_db.resolve()}"
 
     @property
     def rasa_url(self) -> str:
@@ -65,6 +76,14 @@ class Settings:
     @property
     def action_url(self) -> str:
         return f"http://{self.host}:{self.action_port}"
+
+    @property
+    def widget_url(self) -> str:
+        return f"http://{self.host}:{self.widget_port}"
+
+    @property
+    def review_url(self) -> str:
+        return f"http://{self.host}:{self.review_port}"
 
 
 @dataclass(frozen=True)
@@ -80,6 +99,7 @@ def shared_environment(settings: Settings) -> dict[str, str]:
     return {
         "RASA_TELEMETRY_ENABLED": "false",
         "TRACKER_DB": str(settings.tracker_db),
+        "TRACKER_STORE_URL": settings.tracker_store,
         "ACTION_SERVER_URL": f"{settings.action_url}/webhook",
         "TF_CPP_MIN_LOG_LEVEL": "2",
     }
@@ -125,6 +145,48 @@ def assistant_services(settings: Settings) -> list[Service]:
             ready_url=f"{settings.rasa_url}/",
         ),
     ]
+
+
+def widget_service(settings: Settings) -> Service:
+    """The chat page young people use; its server carries the chat to the Rasa server."""
+    return Service(
+        name="widget",
+        command=[
+            str(BIN / "python"),
+            "-m",
+            "widget",
+            "--host",
+            settings.host,
+            "--port",
+            str(settings.widget_port),
+            "--rasa-url",
+            settings.rasa_url,
+        ],
+        ready_url=f"{settings.widget_url}/healthz",
+    )
+
+
+def review_service(settings: Settings) -> Service:
+    """The counsellors' review app, reading the same tracker store the assistant writes."""
+    return Service(
+        name="review",
+        command=[
+            str(BIN / "python"),
+            "-m",
+            "review",
+            "serve",
+            "--host",
+            settings.host,
+            "--port",
+            str(settings.review_port),
+        ],
+        ready_url=f"{settings.review_url}/healthz",
+    )
+
+
+def all_services(settings: Settings) -> list[Service]:
+    """Everything `make run` starts, in order: the assistant first, then the pages that use it."""
+    return [*assistant_services(settings), widget_service(settings), review_service(settings)]
 
 
 def wait_until_ready(service: Service, process: subprocess.Popen, deadline: float) -> None:

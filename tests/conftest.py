@@ -68,3 +68,7 @@ def tracker_with(
         active_loop={},
         latest_action_name="action_listen",
     )
+
+
+# A headless Chromium for tests/e2e (the widget) and tests/review (the review app).
+from tests.browser import browser  # noqa: E402, F401

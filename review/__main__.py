@@ -1,0 +1,88 @@
+"""`python -m review serve | add-counsellor NAME | purge`: the review app's command line."""
+
+from __future__ import annotations
+
+import argparse
+import getpass
+import sys
+
+from review.accounts import MIN_PASSWORD_LENGTH, AccountError, add_counsellor
+from review.config import ReviewConfig
+from review.store import ReviewStore
+
+
+def serve(arguments: argparse.Namespace, config: ReviewConfig) -> int:
+    import waitress
+
+    from review.app import create_app
+
+    store = ReviewStore(config.tracker_store_url)
+    store.refresh()
+    print(f"Counsellor review on http://{arguments.host}:{arguments.port}/", flush=True)
+    waitress.serve(
+        create_app(config, store), host=arguments.host, port=arguments.port, threads=8, ident="review"
+    )
+    return 0
+
+
+def read_password(from_stdin: bool) -> str:
+    if from_stdin:
+        return sys.stdin.readline().rstrip("\n")
+    password = getpass.getpass(f"Password (at least {MIN_PASSWORD_LENGTH} characters): ")
+    if getpass.getpass("Same password again: ") != password:
+        raise AccountError("the two passwords differ")
+    return password
+
+
+def add(arguments: argparse.Namespace, config: ReviewConfig) -> int:
+    try:
+        password = read_password(arguments.password_stdin)
+        add_counsellor(
+            ReviewStore(config.tracker_store_url), arguments.name, password, replace=arguments.replace
+        )
+    except AccountError as error:
+        print(f"Not done: {error}", file=sys.stderr)
+        return 1
+    print(f"{arguments.name.strip().lower()} can now sign in to the review app.")
+    return 0
+
+
+def purge(arguments: argparse.Namespace, config: ReviewConfig) -> int:
+    from review.retention import purge as purge_old
+
+    days = arguments.older_than_days or config.retention_days
+    purged = purge_old(ReviewStore(config.tracker_store_url), days)
+    for conversation in purged:
+        print(
+            f"deleted {conversation.sender_id}: {conversation.event_count} events, "
+            f"last message older than {days} days"
+        )
+    print(
+        f"{len(purged)} conversation(s) older than {days} days deleted; conversations marked keep were left."
+    )
+    return 0
+
+
+def main(argv: list[str] | None = None) -> int:
+    parser = argparse.ArgumentParser(prog="python -m review", description=__doc__)
+    commands = parser.add_subparsers(dest="command", required=True)
+    serving = commands.add_parser("serve", help="run the review app")
+    serving.add_argument("--host", default="127.0.0.1")
+    serving.add_argument("--port", type=int, default=8090)
+    serving.set_defaults(run=serve)
+    adding = commands.add_parser("add-counsellor", help="create a counsellor's account")
+    adding.add_argument("name")
+    adding.add_argument(
+        "--password-stdin", action="store_true", help="read the password from one line of stdin"
+    )
+    adding.add_argument("--replace", action="store_true", help="set a new password for an existing account")
+    adding.set_defaults(run=add)
+    purging = commands.add_parser("purge", help="delete old conversations, except those marked keep")
+    purging.add_argument("--older-than-days", type=int, help="default: RETENTION_DAYS, else 90")
+    purging.set_defaults(run=purge)
+    arguments = parser.parse_args(argv)
+    return arguments.run(arguments, ReviewConfig.from_environment())
+
+
+if __name__ == "__main__":
+    sys.exit(main())

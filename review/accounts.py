@@ -1,0 +1,123 @@
+"""Counsellors' accounts: argon2id password hashes, and lock-out after repeated failed sign-ins."""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass
+
+import sqlalchemy as sa
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+
+from review.schema import counsellors, sign_in_failures
+from review.store import ReviewStore
+
+MIN_PASSWORD_LENGTH = 12
+MAX_FAILURES = 5
+LOCK_SECONDS = 15 * 60  # 5 failures within 15 minutes lock the name for 15 minutes
+USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+
+hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
+# Checked when the name has no account, so a wrong name takes as long as a wrong password.
+_UNKNOWN_USER_HASH = hasher.hash("no account has this password")
+
+
+class AccountError(ValueError):
+    """A name or password the command line refuses, with a message for the person typing it."""
+
+
+@dataclass(frozen=True)
+class SignIn:
+    outcome: str  # "ok", "failed" or "locked"
+    username: str
+
+    @property
+    def ok(self) -> bool:
+        return self.outcome == "ok"
+
+
+def normalise(username: str) -> str:
+    return username.strip().lower()
+
+
+def add_counsellor(store: ReviewStore, username: str, password: str, replace: bool = False) -> None:
+    """Create an account, or with `replace` set a new password for an existing one."""
+    username = normalise(username)
+    if not USERNAME.match(username):
+        raise AccountError("a name is 2 to 64 letters, digits, dots, dashes or underscores")
+    if len(password) < MIN_PASSWORD_LENGTH:
+        raise AccountError(f"the password must be at least {MIN_PASSWORD_LENGTH} characters")
+    password_hash = hasher.hash(password)
+    with store.engine.begin() as connection:
+        exists = connection.scalar(sa.select(counsellors.c.id).where(counsellors.c.username == username))
+        if exists and not replace:
+            raise AccountError(f"{username} already has an account (use --replace to set a new password)")
+        if exists:
+            connection.execute(
+                sa.update(counsellors).where(counsellors.c.id == exists).values(password_hash=password_hash)
+            )
+            connection.execute(sa.delete(sign_in_failures).where(sign_in_failures.c.username == username))
+        else:
+            connection.execute(
+                sa.insert(counsellors).values(
+                    username=username, password_hash=password_hash, created_at=store.clock()
+                )
+            )
+        store.record(
+            "command line",
+            "set password" if exists else "created account",
+            details=username,
+            connection=connection,
+        )
+
+
+def has_account(store: ReviewStore, username: str) -> bool:
+    with store.engine.connect() as connection:
+        return (
+            connection.scalar(sa.select(counsellors.c.id).where(counsellors.c.username == username))
+            is not None
+        )
+
+
+def recent_failures(store: ReviewStore, username: str) -> int:
+    since = store.clock() - LOCK_SECONDS
+    with store.engine.connect() as connection:
+        return connection.scalar(
+            sa.select(sa.func.count())
+            .select_from(sign_in_failures)
+            .where(sign_in_failures.c.username == username, sign_in_failures.c.failed_at > since)
+        )
+
+
+def sign_in(store: ReviewStore, username: str, password: str) -> SignIn:
+    """Check a name and password. Unknown names and wrong passwords fail alike, and both count
+    towards the lock-out; a locked name is refused without checking the password."""
+    username = normalise(username)[:64]
+    if recent_failures(store, username) >= MAX_FAILURES:
+        store.record(username or "-", "sign-in refused (locked)")
+        return SignIn("locked", username)
+    with store.engine.connect() as connection:
+        row = connection.execute(
+            sa.select(counsellors.c.id, counsellors.c.password_hash).where(counsellors.c.username == username)
+        ).first()
+    try:
+        hasher.verify(row.password_hash if row else _UNKNOWN_USER_HASH, password)
+        verified = row is not None
+    except (VerificationError, InvalidHashError):
+        verified = False
+    now = store.clock()
+    with store.engine.begin() as connection:
+        if not verified:
+            connection.execute(sa.insert(sign_in_failures).values(username=username, failed_at=now))
+            connection.execute(sa.delete(sign_in_failures).where(sign_in_failures.c.failed_at < now - 86400))
+            store.record(username or "-", "sign-in failed", connection=connection)
+            return SignIn("failed", username)
+        connection.execute(sa.delete(sign_in_failures).where(sign_in_failures.c.username == username))
+        if hasher.check_needs_rehash(row.password_hash):
+            connection.execute(
+                sa.update(counsellors)
+                .where(counsellors.c.id == row.id)
+                .values(password_hash=hasher.hash(password))
+            )
+        store.record(username, "signed in", connection=connection)
+    return SignIn("ok", username)

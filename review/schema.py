@@ -1,0 +1,123 @@
+"""The review app's tables (prefixed review_), beside Rasa's `events` table in the same database."""
+
+from __future__ import annotations
+
+import sqlalchemy as sa
+
+# Rasa's table, described here only to read and purge it: Rasa creates and owns it
+# (rasa.core.tracker_store.SQLTrackerStore.SQLEvent), so it is not in `metadata` below.
+rasa_tables = sa.MetaData()
+events = sa.Table(
+    "events",
+    rasa_tables,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sender_id", sa.String(255), nullable=False),
+    sa.Column("type_name", sa.String(255), nullable=False),
+    sa.Column("timestamp", sa.Float),
+    sa.Column("intent_name", sa.String(255)),
+    sa.Column("action_name", sa.String(255)),
+    sa.Column("data", sa.Text),
+)
+
+metadata = sa.MetaData()
+
+# One row a conversation (Rasa sender id): a summary derived from its events, refreshed
+# incrementally, and the counsellors' decisions about it. The list pages are queries on this table.
+conversations = sa.Table(
+    "review_conversations",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, unique=True),
+    sa.Column("started_at", sa.Float),
+    sa.Column("last_at", sa.Float),
+    sa.Column("last_event_id", sa.Integer, nullable=False),
+    sa.Column("message_count", sa.Integer, nullable=False, default=0),
+    sa.Column("level", sa.Integer, nullable=False, default=0),  # safeguarding.levels.RiskLevel
+    sa.Column("detectors", sa.String(100), nullable=False, default=""),  # comma-separated
+    sa.Column("preview", sa.Text, nullable=False, default=""),
+    # The counsellors' part: never touched by the refresh.
+    sa.Column("corrected_level", sa.Integer),
+    sa.Column("reviewed_by", sa.String(64)),
+    sa.Column("reviewed_at", sa.Float),
+    sa.Column("keep", sa.Boolean, nullable=False, default=False),
+    sa.Index("ix_review_conversations_level", "level", "last_at"),
+    sa.Index("ix_review_conversations_last_at", "last_at"),
+)
+
+# How far the refresh has read the events table.
+index_state = sa.Table(
+    "review_index_state",
+    metadata,
+    sa.Column("name", sa.String(32), primary_key=True),
+    sa.Column("last_event_id", sa.Integer, nullable=False),
+)
+
+counsellors = sa.Table(
+    "review_counsellors",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False, unique=True),
+    sa.Column("password_hash", sa.String(255), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+# Failed sign-ins by the name typed, whether or not an account has it, so lock-out tells nobody
+# which names exist.
+sign_in_failures = sa.Table(
+    "review_sign_in_failures",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False, index=True),
+    sa.Column("failed_at", sa.Float, nullable=False),
+)
+
+level_corrections = sa.Table(
+    "review_level_corrections",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("from_level", sa.Integer, nullable=False),
+    sa.Column("to_level", sa.Integer, nullable=False),
+    sa.Column("reason", sa.Text, nullable=False),
+    sa.Column("counsellor", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+notes = sa.Table(
+    "review_notes",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("counsellor", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+# A child's message the assistant misunderstood, for `make suggestions` to turn into training data.
+misunderstood = sa.Table(
+    "review_misunderstood",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("sender_id", sa.String(255), nullable=False, index=True),
+    sa.Column("event_id", sa.Integer, nullable=False, unique=True),
+    sa.Column("text", sa.Text, nullable=False),
+    sa.Column("sender", sa.String(16), nullable=False),  # "user": the child
+    sa.Column("message_at", sa.Float),
+    sa.Column("predicted_intent", sa.String(255)),
+    sa.Column("suggested_intent", sa.String(255)),
+    sa.Column("counsellor", sa.String(64), nullable=False),
+    sa.Column("created_at", sa.Float, nullable=False),
+)
+
+# Who did what when. The app only ever inserts; only the retention command deletes (with the
+# conversation it describes) and it records that it did.
+audit_log = sa.Table(
+    "review_audit_log",
+    metadata,
+    sa.Column("id", sa.Integer, primary_key=True),
+    sa.Column("at", sa.Float, nullable=False),
+    sa.Column("counsellor", sa.String(64), nullable=False),
+    sa.Column("action", sa.String(64), nullable=False),
+    sa.Column("sender_id", sa.String(255), index=True),
+    sa.Column("details", sa.Text, nullable=False, default=""),
+)
