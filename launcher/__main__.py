@@ -15,18 +15,19 @@ from launcher.services import (
     BIN,
     ROOT,
     Settings,
+    all_services,
     assistant_services,
-    review_service,
     running,
     shared_environment,
 )
 
 
 def serve(settings: Settings) -> None:
-    print("Starting the action server, the Rasa server and the review app (about a minute)...")
-    with running([*assistant_services(settings), review_service(settings)], settings):
+    print("Starting the assistant, the chat page and the review app (about a minute)...")
+    with running(all_services(settings), settings):
         print(
             "\nThe Stay Safe bot is ready.\n"
+            f"  Chat with it:                  {settings.widget_url}/\n"
             "  Talk to it in a terminal:      make shell\n"
             f"  Counsellor review:             {settings.review_url}/  (make counsellor NAME=... first)\n"
             f"  REST channel:                  POST {settings.rasa_url}/webhooks/rest/webhook\n"

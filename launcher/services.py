@@ -139,8 +139,8 @@ def assistant_services(settings: Settings) -> list[Service]:
                 "--port",
                 str(settings.rasa_port),
                 "--enable-api",
-                "--auth-token",
-                settings.auth_token,
+                # One argument: a token may start with "-", which would read as an option.
+                f"--auth-token={settings.auth_token}",
             ],
             ready_url=f"{settings.rasa_url}/",
         ),
