@@ -54,8 +54,10 @@ def shell(settings: Settings) -> None:
 
 def main(arguments: list[str]) -> int:
     settings = Settings.from_environment()
-    # Stop the same way for Ctrl-C and for `kill`.
+    # Stop the same way for Ctrl-C and for `kill`, also when started in the background (where a
+    # shell makes the process ignore Ctrl-C's SIGINT).
     signal.signal(signal.SIGTERM, signal.default_int_handler)
+    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
         shell(settings) if arguments[:1] == ["shell"] else serve(settings)
     except KeyboardInterrupt:
