@@ -18,6 +18,7 @@ from typing import Any
 import pytest
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
+from axe_playwright_python.sync_playwright import Axe
 from multidict import CIMultiDict
 from playwright.sync_api import Browser, BrowserContext, Locator, Page, Request, expect
 
@@ -410,6 +411,24 @@ def test_on_a_phone_it_fits_the_screen_and_quick_exit_stays_in_view(browser, wid
     SCREENSHOTS.mkdir(parents=True, exist_ok=True)
     page.screenshot(path=str(SCREENSHOTS / "widget-phone.png"))
     context.close()
+
+
+@e2e
+@pytest.mark.parametrize("viewport", [{"width": 390, "height": 844}, {"width": 1280, "height": 800}])
+def test_axe_finds_no_wcag_a_or_aa_problem_on_a_phone_or_a_desktop(browser, widget, viewport):
+    context = new_context(browser, widget.widget_url, viewport=viewport)
+    page = context.new_page()
+    open_chat(page)
+    ask(page, "what number is childline")  # a reply with links and a phone number
+
+    results = Axe().run(
+        page,
+        options={"runOnly": {"type": "tag", "values": ["wcag2a", "wcag2aa", "wcag21a", "wcag21aa"]}},
+    )
+    context.close()
+
+    problems = [(rule["id"], rule["help"]) for rule in results.response["violations"]]
+    assert problems == []
 
 
 # --- the page server's own checks, without a browser: aiohttp's test client, Rasa really down ---
