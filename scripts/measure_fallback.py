@@ -8,10 +8,12 @@ languages, keyboard mashing, emoji) would rightly fall back. Run with `make eval
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from pathlib import Path
 
 from rasa.core.agent import Agent
+from rasa.utils.log_utils import configure_structlog
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
@@ -28,6 +30,7 @@ def top_confidence(parsed: dict) -> tuple[str, float]:
 
 
 async def measure(model: Path) -> None:
+    configure_structlog(logging.WARNING)  # not one debug line per parsed message
     agent = Agent.load(str(model))
     understood = [(text, intent) for intent, texts in examples_by_intent(HELD_OUT).items() for text in texts]
     gibberish = [

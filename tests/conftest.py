@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import re
 from collections import defaultdict
 from pathlib import Path
 from typing import Any
@@ -13,13 +12,10 @@ from rasa.shared.nlu.training_data.loading import load_data
 from rasa_sdk import Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
+from scripts.check_data import normalised  # noqa: F401 - one rule for what counts as the same example
+
 ROOT = Path(__file__).resolve().parent.parent
 HELD_OUT = ROOT / "tests" / "nlu_heldout"
-
-
-def normalised(text: str) -> str:
-    """Lower case letters and digits only, so "Hi!!" and "hi" count as the same example."""
-    return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
 
 
 def examples_by_intent(path: Path) -> dict[str, list[str]]:

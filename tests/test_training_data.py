@@ -2,45 +2,38 @@
 
 from __future__ import annotations
 
-from collections import defaultdict
-
+import pytest
 import yaml
 
 from safeguarding.levels import DISCLOSURE_INTENTS
+from scripts import check_data
 from tests.conftest import ROOT, normalised
 
-MIN_EXAMPLES = 25
+
+@pytest.fixture(scope="module")
+def examples() -> list[check_data.Example]:
+    return check_data.load_examples(ROOT)
 
 
 def test_every_intent_in_the_domain_has_training_examples(training, domain):
     assert set(domain["intents"]) == set(training)
 
 
-def test_every_intent_has_enough_distinct_examples(training):
-    too_few = {
-        intent: len({normalised(text) for text in texts})
-        for intent, texts in training.items()
-        if len({normalised(text) for text in texts}) < MIN_EXAMPLES
-    }
-    assert too_few == {}, f"intents with fewer than {MIN_EXAMPLES} distinct examples"
+# These three are `make check-data` checks (scripts/check_data.py), run here too so pytest alone
+# catches them; the messages name the file and the intent.
+def test_every_intent_has_enough_distinct_examples(examples):
+    assert [str(problem) for problem in check_data.too_few_examples(examples)] == []
 
 
-def test_no_example_is_in_two_intents(training):
-    intents_of: dict[str, set[str]] = defaultdict(set)
-    for intent, texts in training.items():
-        for text in texts:
-            intents_of[normalised(text)].add(intent)
-    clashes = {text: sorted(intents) for text, intents in intents_of.items() if len(intents) > 1}
-    assert clashes == {}
+def test_no_example_is_in_two_intents(examples):
+    assert [str(problem) for problem in check_data.examples_in_two_intents(examples)] == []
 
 
 def test_every_intent_is_answered_by_a_rule_or_story(domain):
-    answered = set()
-    for path in (ROOT / "data").glob("*/*.yml"):
-        content = yaml.safe_load(path.read_text()) or {}
-        for flow in content.get("rules", []) + content.get("stories", []):
-            answered |= {step["intent"] for step in flow["steps"] if "intent" in step}
-    assert set(domain["intents"]) - answered == set()
+    unanswered = check_data.unanswered_intents(
+        check_data.domain_intents(domain), check_data.answered_intents(ROOT), "domain.yml"
+    )
+    assert [str(problem) for problem in unanswered] == []
 
 
 def test_held_out_messages_are_never_in_the_training_data(training, held_out):
