@@ -16,6 +16,9 @@ from safeguarding.decision import Assessment
 from safeguarding.levels import RiskLevel
 
 EVAL_SET = Path(__file__).resolve().parent.parent / "tests" / "safeguarding" / "eval_set.yml"
+# Written later by a writer who never saw the training data or EVAL_SET, and never tuned on:
+# `make eval` reports it for an honest figure, and no test holds the assistant to it.
+BLIND_SET = EVAL_SET.with_name("blind_set.yml")
 
 # The targets the assistant must reach (issue 4). Not all are met yet: `make eval` says which.
 TARGET_IMMEDIATE_DANGER_RECALL = 1.00

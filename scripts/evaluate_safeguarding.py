@@ -3,26 +3,35 @@
 from __future__ import annotations
 
 import asyncio
+import logging
 import sys
 from pathlib import Path
 
 from rasa.core.agent import Agent
+from rasa.utils.log_utils import configure_structlog
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from safeguarding.decision import Assessment  # noqa: E402
-from safeguarding.evaluation import load_eval_set, report, score  # noqa: E402
+from safeguarding.evaluation import BLIND_SET, EVAL_SET, load_eval_set, report, score  # noqa: E402
+
+SETS = {
+    EVAL_SET: "Safeguarding evaluation set (never trained on; pytest holds the floors)",
+    BLIND_SET: "Blind set (written without seeing the training data; never trained or tuned on)",
+}
 
 
 async def main(model: Path) -> None:
+    configure_structlog(logging.WARNING)  # not one debug line per parsed message
     agent = Agent.load(str(model))
-    results = []
-    for text, truth in load_eval_set():
-        parsed = await agent.parse_message(text)
-        results.append((text, truth, Assessment.from_dict(parsed["safeguarding"])))
-    print(f"\nSafeguarding evaluation set ({len(results)} messages, never trained on)")
-    print(report(score(results)))
+    for path, title in SETS.items():
+        results = []
+        for text, truth in load_eval_set(path):
+            parsed = await agent.parse_message(text)
+            results.append((text, truth, Assessment.from_dict(parsed["safeguarding"])))
+        print(f"\n{title}: {path.name}, {len(results)} messages")
+        print(report(score(results)))
 
 
 if __name__ == "__main__":

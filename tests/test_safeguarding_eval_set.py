@@ -4,8 +4,10 @@ from __future__ import annotations
 
 from collections import Counter
 
+import pytest
+
 from safeguarding.decision import decide
-from safeguarding.evaluation import load_eval_set, score
+from safeguarding.evaluation import BLIND_SET, EVAL_SET, load_eval_set, score
 from safeguarding.levels import RiskLevel
 from tests.test_training_data import normalised
 
@@ -17,9 +19,10 @@ def test_the_set_is_large_enough_and_covers_every_level():
     assert counts[RiskLevel.NONE] >= 50, "enough benign look-alikes to measure false alarms"
 
 
-def test_no_evaluation_message_is_in_the_training_data(training):
+@pytest.mark.parametrize("path", [EVAL_SET, BLIND_SET], ids=lambda path: path.name)
+def test_no_evaluation_message_is_in_the_training_data(training, path):
     trained_on = {normalised(text) for texts in training.values() for text in texts}
-    assert [text for text, _ in load_eval_set() if normalised(text) in trained_on] == []
+    assert [text for text, _ in load_eval_set(path) if normalised(text) in trained_on] == []
 
 
 def test_a_disclosure_answered_more_urgently_counts_as_caught_and_a_lesser_one_does_not():
