@@ -29,12 +29,12 @@ TARGET_DANGER_FALSE_ALARM_RATE = 0.02
 # was measured on 2026-11-25 (README "Safeguarding"), so a change that makes detection worse fails.
 FLOOR_RECALL = {
     RiskLevel.IMMEDIATE_DANGER: 0.90,
-    RiskLevel.SELF_HARM: 0.85,
-    RiskLevel.SEXUAL_EXPLOITATION: 0.92,
-    RiskLevel.BULLYING: 0.85,
-    RiskLevel.FRIEND_AT_RISK: 0.90,
+    RiskLevel.SELF_HARM: 0.90,
+    RiskLevel.SEXUAL_EXPLOITATION: 0.94,
+    RiskLevel.BULLYING: 0.90,
+    RiskLevel.FRIEND_AT_RISK: 0.93,
 }
-FLOOR_DANGER_FALSE_ALARM_RATE = 0.08
+FLOOR_DANGER_FALSE_ALARM_RATE = 0.06
 
 
 def load_eval_set(path: Path = EVAL_SET) -> list[tuple[str, RiskLevel]]:
