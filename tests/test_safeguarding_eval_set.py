@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from safeguarding.decision import decide
-from safeguarding.evaluation import BLIND_SET, EVAL_SET, load_eval_set, score
+from safeguarding.evaluation import BLIND_SETS, EVAL_SET, load_eval_set, report, score
 from safeguarding.levels import RiskLevel
 from tests.test_training_data import normalised
 
@@ -19,7 +19,7 @@ def test_the_set_is_large_enough_and_covers_every_level():
     assert counts[RiskLevel.NONE] >= 50, "enough benign look-alikes to measure false alarms"
 
 
-@pytest.mark.parametrize("path", [EVAL_SET, BLIND_SET], ids=lambda path: path.name)
+@pytest.mark.parametrize("path", [EVAL_SET, *BLIND_SETS], ids=lambda path: path.name)
 def test_no_evaluation_message_is_in_the_training_data(training, path):
     trained_on = {normalised(text) for texts in training.values() for text in texts}
     assert [text for text, _ in load_eval_set(path) if normalised(text) in trained_on] == []
@@ -39,4 +39,21 @@ def test_a_disclosure_answered_more_urgently_counts_as_caught_and_a_lesser_one_d
     assert scores.recall(RiskLevel.FRIEND_AT_RISK, "classifier") == 0.0
     assert scores.recall(RiskLevel.SEXUAL_EXPLOITATION) == 0.0
     assert scores.danger_false_alarm_rate == 0.5
+    assert scores.layer_danger_false_alarm_rate("matcher") == 0.5
+    assert scores.layer_danger_false_alarm_rate("classifier") == 0.0
     assert scores.missed == [("b", RiskLevel.SEXUAL_EXPLOITATION, RiskLevel.BULLYING)]
+
+
+def test_a_blind_sets_report_gives_the_figures_but_not_the_messages():
+    scores = score(
+        [
+            ("hes outside", RiskLevel.IMMEDIATE_DANGER, decide(RiskLevel.NONE, RiskLevel.NONE)),
+            ("my mum is outside", RiskLevel.NONE, decide(RiskLevel.NONE, RiskLevel.IMMEDIATE_DANGER)),
+        ]
+    )
+
+    shown, blind = report(scores), report(scores, show_messages=False)
+
+    assert "immediate_danger" in blind and "0.0%" in blind and "false alarms 100.0% (classifier alone 0.0%, matcher alone 100.0%)" in blind
+    assert "hes outside" in shown and "my mum is outside" in shown
+    assert "outside" not in blind
