@@ -23,7 +23,7 @@ export TRACKER_STORE_URL ?= sqlite:///$(TRACKER_DB)
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run shell train test validate check-data pytest story-test eval suggestions lint format lock clean
+.PHONY: help setup run shell train test validate check-data pytest story-test eval suggestions try-phrases lint format lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
@@ -85,6 +85,9 @@ eval: setup train ## Held-out accuracy, fallback table, safeguarding recall, int
 
 suggestions: setup ## Export messages counsellors marked misunderstood as candidate NLU examples (not trained on)
 	$(BIN)/python -m scripts.export_suggestions
+
+try-phrases: setup ## Try the safeguarding phrase rules on data/nlu; MISSES=<level> lists what they miss
+	$(BIN)/python -m scripts.try_phrase_rules $(if $(MISSES),--misses $(MISSES))
 
 .PHONY: counsellor purge benchmark
 counsellor: setup ## Create a counsellor's sign-in for the review app: make counsellor NAME=alex

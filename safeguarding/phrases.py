@@ -68,12 +68,14 @@ PRIVATE_APP = word(
 )
 FRIEND = word("friend friends mate mates bestie bff bestfriend sister sis brother bro cousin pal classmate")
 HOME = word("house hous door dor home window flat gate bedroom room school skool street road")
+DOOR = word("door doors dor doorbell bell window handle")
 NOW = word("now today tonight rn 2day 2nite 2night soon later")
 
 
 FAMILY = frozenset(
     "mum mom mam mummy dad daddy nan nana gran granny grandma grandad grandpa sister sis brother bro "
-    "cousin auntie aunt uncle teacher tutor coach friend mate bestie dog cat puppy ref".split()
+    "cousin auntie aunt uncle teacher tutor coach friend mate bestie dog cat puppy ref "
+    "delivery postman postie courier pizza".split()
 )
 FAMILY_WINDOW = 4
 QUESTION_STARTS = frozenset("how what whats wat is can should does do why when will would".split())
@@ -247,7 +249,7 @@ RULES: tuple[Rule, ...] = (
             ],
             [
                 word("at outside"),
-                word("the my our"),
+                word("the my our", optional=True),
                 word("door dor window gate gates garden"),
             ],
             [word("at in"), word("his their her"), word("house flat place room car")],
@@ -269,7 +271,8 @@ RULES: tuple[Rule, ...] = (
             [word("get got"), word("away"), word("from")],
             [{"LIKE_NUM": True}, word("mins min minutes mi"), word("away")],
             [word("waiting"), word("at outside for"), *gap(4), word("me my")],
-            [NOT, word("leave stop go")],
+            # "he wont leave", not "they wont stop commenting" (bullying) or "i cant stop" (self-harm)
+            [SOMEONE, *gap(1), NOT, word("leave go")],
         ],
         needs_alarm=True,
         not_after_family=True,
@@ -303,7 +306,7 @@ RULES: tuple[Rule, ...] = (
             ],
             [lemma("drive take"), word("me"), word("somewhere away")],
             [
-                word("gonna going will ll 'll wants"),
+                word("gonna na going will ll 'll wants"),  # spaCy splits "gonna" into "gon na"
                 word("to", optional=True),
                 word("hurt rape grab"),
                 word("me"),
@@ -319,6 +322,148 @@ RULES: tuple[Rule, ...] = (
             ],
             [word("skipping bunking"), word("school"), *gap(3), word("to"), lemma("see meet")],
         ],
+    ),
+    Rule(
+        "someone_at_the_door_or_outside",
+        RiskLevel.IMMEDIATE_DANGER,
+        [
+            [word("keeps keep kept been"), word("knocking banging ringing hammering"), *gap(2), DOOR],
+            [SOMEONE, word("knocking banging hammering")],
+            [word("banging hammering"), word("on at"), *gap(2), DOOR],
+            [word("knocking"), *gap(4), word("alone")],
+            [word("trying tried"), word("the my our"), word("front back door", optional=True), DOOR],
+            # "hes outside" ("hes" is "he s" to spaCy), "he's right outside", "theyre sat outside"
+            [
+                word("he she they someone somebody some1 man guy"),
+                word("s 's is are re 're"),
+                word("right just sat parked waiting standing still", optional=True),
+                word("outside outsid"),
+            ],
+            [SOMEONE, word("from"), *gap(3), word("outside")],
+            [word("look"), word("outside"), *gap(3), word("he s here there")],
+            [
+                word("parked sat waiting"),
+                *gap(2),
+                word("end"),
+                word("of"),
+                word("my our"),
+                word("road street"),
+            ],
+            [word("walking coming"), word("up"), word("my our"), word("drive path driveway")],
+            [
+                SOMEONE,
+                *gap(3),
+                word("in on"),
+                word("my our the"),
+                word("back front", optional=True),
+                word("garden stairs landing"),
+            ],
+            [lemma("hear"), word("him someone somebody them"), *gap(2), word("downstairs upstairs")],
+            [word("got came climbed"), word("in"), word("through")],
+            [
+                lemma("send"),
+                word("me", optional=True),
+                word("a", optional=True),
+                PICTURE,
+                word("of"),
+                word("my our"),
+                word("front back", optional=True),
+                HOME,
+            ],
+        ],
+        not_after_family=True,
+    ),
+    Rule(
+        "meeting_or_picked_up_now",
+        RiskLevel.IMMEDIATE_DANGER,
+        [
+            [
+                word("about"),
+                word("to"),
+                lemma("meet"),
+                word("someone somebody him her them this that a the some"),
+            ],
+            [word("now rn"), word("to"), lemma("meet")],
+            [
+                lemma("meet"),
+                word("him her them someone somebody"),
+                *gap(4),
+                word("in"),
+                *gap(2),
+                word("hour mins min minutes"),
+            ],
+            [
+                lemma("meet"),
+                *gap(3),
+                word("online from"),
+                *gap(4),
+                word("in"),
+                *gap(2),
+                word("hour mins min minutes"),
+            ],
+            [word("waiting"), word("for"), word("him her them"), *gap(1), word("now rn")],
+            [
+                word("waiting"),
+                word("for"),
+                *gap(2),
+                word("guy man person someone boy girl bloke lad"),
+                word("from"),
+            ],
+            [word("waiting"), word("for"), word("me"), word("at outside by")],
+            [word("from"), *gap(3), word("just"), word("turned pulled showed rocked"), word("up")],
+            [word("chatting talking speaking"), *gap(3), word("turned pulled showed"), word("up")],
+            [word("at"), word("the"), word("meeting meet"), word("place point spot")],
+            [word("after"), word("school"), *gap(3), lemma("meet see"), *gap(3), word("from online")],
+            [word("looks look"), word("nothing"), word("like"), word("his her their")],
+            [word("uber taxi cab car"), word("he she they"), word("sent ordered booked")],
+            [word("hotel"), *gap(2), word("with"), word("someone somebody him a an")],
+            [
+                lemma("get make"),
+                word("me"),
+                word("to"),
+                word("go come get"),
+                *gap(3),
+                word("him his car van"),
+            ],
+            [word("get"), word("in"), word("the his"), word("car van")],
+        ],
+        not_after_family=True,
+    ),
+    Rule(
+        "cannot_get_away",
+        RiskLevel.IMMEDIATE_DANGER,
+        [
+            [NOT, word("drive take bring"), word("me"), word("home back")],
+            [NOT, word("unlock open"), *gap(2), word("car door doors")],
+            [word("locking locked"), word("the"), word("car door doors")],
+            [word("door doors"), word("is are s 's"), word("locked")],
+            [word("locked"), word("in"), word("the a his her their")],
+            [NOT, word("going"), word("the"), word("way")],
+            [word("says said"), word("i"), word("have got"), word("to"), word("stay")],
+            [NOT, lemma("let"), word("go"), word("of"), word("me my")],
+            [word("got grabbed"), word("hold"), word("of"), word("me my")],
+            [NOT, word("get leave go"), word("out"), word("of"), word("my")],
+            [NOT, word("stop"), word("the"), word("car van")],
+            [word("blocking"), word("the my"), word("door way")],
+            [NOT, word("go"), word("home"), word("till until til")],
+        ],
+        not_after_family=True,
+    ),
+    Rule(
+        "coming_or_hurting_now",
+        RiskLevel.IMMEDIATE_DANGER,
+        [
+            [SOMEONE, *gap(2), word("coming come"), word("round over to"), *gap(3), NOW],
+            [word("coming"), word("to"), word("my our"), HOME, *gap(4), NOW],
+            [SOMEONE, *gap(2), {"LIKE_NUM": True}, word("mins min minutes"), word("away")],
+            [word("drunk"), *gap(6), word("hurt hit beat batter"), word("me")],
+            [word("drunk"), *gap(6), word("coming"), word("upstairs up")],
+            [word("and"), word("touching grabbing hitting hurting"), word("me")],
+            [SOMEONE, word("hit hurt punched slapped kicked"), word("me"), *gap(3), word("still")],
+            [word("car van"), word("keeps keep"), word("driving following")],
+            [word("driving"), *gap(1), word("next"), word("to"), word("me")],
+        ],
+        not_after_family=True,
     ),
     # --- self-harm ---
     Rule(

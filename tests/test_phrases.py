@@ -41,6 +41,16 @@ def detect(nlp):
         ("they said they're gonna beat me up after school", RiskLevel.BULLYING),
         ("a man keeps asking my sister for nudes", RiskLevel.FRIEND_AT_RISK),
         ("my bestie said she wants to kill herself", RiskLevel.FRIEND_AT_RISK),
+        # said as children say it, without "help" or "scared"
+        ("hes outside", RiskLevel.IMMEDIATE_DANGER),
+        ("sum1 keeps banging on our back door", RiskLevel.IMMEDIATE_DANGER),
+        ("he sent me a pic of my house", RiskLevel.IMMEDIATE_DANGER),
+        ("on the bus now to meet him", RiskLevel.IMMEDIATE_DANGER),
+        ("the guy from fortnite just turned up", RiskLevel.IMMEDIATE_DANGER),
+        ("he wont unlock the car doors", RiskLevel.IMMEDIATE_DANGER),
+        ("the door is locked and he took my phone", RiskLevel.IMMEDIATE_DANGER),
+        ("he says hes coming over tonight", RiskLevel.IMMEDIATE_DANGER),
+        ("hes gonna hurt me", RiskLevel.IMMEDIATE_DANGER),
     ],
 )
 def test_risky_messages_are_caught_at_their_level(detect, text, level):
@@ -60,6 +70,12 @@ def test_risky_messages_are_caught_at_their_level(detect, text, level):
         "is it safe to meet someone from discord",
         "how do i turn off snap map",
         "what is sextortion",
+        "my dad is outside in the car",
+        "theres a delivery man at the door",
+        "my nan is coming over tonight",
+        "we are about to meet my aunties new baby",
+        "i cant stop laughing",
+        "they wont stop spamming the group chat with memes",
     ],
 )
 def test_look_alikes_are_not_flagged(detect, text):
