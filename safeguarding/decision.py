@@ -18,6 +18,12 @@ from safeguarding.levels import RiskLevel, level_of_intent
 # Measured with `make eval` (README "Safeguarding"): at 0.25 it raised more false alarms on benign
 # look-alikes than the disclosures it rescued.
 DISCLOSURE_MIN_CONFIDENCE = 0.3
+# Immediate danger counts from a much lower confidence: a missed emergency costs far more than a
+# 999 answer to a harmless message. Measured 2026-11-25 (README "Safeguarding"): on the first
+# evaluation set, 0.05 catches 59 of 60 danger messages (57 at 0.3) with no more false alarms on
+# its 90 benign messages or the 254 benign held-out and nonsense messages; 0.02 starts to raise
+# false alarms on both.
+DANGER_MIN_CONFIDENCE = 0.05
 
 CLASSIFIER = "classifier"
 MATCHER = "matcher"
@@ -61,14 +67,17 @@ class Assessment:
 
 
 def classifier_level(
-    intent_ranking: Iterable[Mapping[str, Any]], min_confidence: float = DISCLOSURE_MIN_CONFIDENCE
+    intent_ranking: Iterable[Mapping[str, Any]],
+    min_confidence: float = DISCLOSURE_MIN_CONFIDENCE,
+    danger_min_confidence: float = DANGER_MIN_CONFIDENCE,
 ) -> RiskLevel:
     """The highest level among the top intent and every intent ranked with enough confidence."""
-    levels = [
-        level_of_intent(entry.get("name"))
-        for position, entry in enumerate(intent_ranking)
-        if position == 0 or (entry.get("confidence") or 0.0) >= min_confidence
-    ]
+    levels = []
+    for position, entry in enumerate(intent_ranking):
+        level = level_of_intent(entry.get("name"))
+        needed = danger_min_confidence if level is RiskLevel.IMMEDIATE_DANGER else min_confidence
+        if position == 0 or (entry.get("confidence") or 0.0) >= needed:
+            levels.append(level)
     return max(levels, default=RiskLevel.NONE)
 
 

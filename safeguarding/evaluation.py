@@ -29,7 +29,7 @@ TARGET_DANGER_FALSE_ALARM_RATE = 0.02
 # Regression floors pytest holds the assistant to until the targets are met: a little below what
 # was measured on 2026-11-25 (README "Safeguarding"), so a change that makes detection worse fails.
 FLOOR_RECALL = {
-    RiskLevel.IMMEDIATE_DANGER: 0.90,
+    RiskLevel.IMMEDIATE_DANGER: 0.95,
     RiskLevel.SELF_HARM: 0.90,
     RiskLevel.SEXUAL_EXPLOITATION: 0.94,
     RiskLevel.BULLYING: 0.90,

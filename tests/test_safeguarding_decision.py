@@ -41,12 +41,20 @@ def test_a_disclosure_ranked_second_with_enough_confidence_still_counts():
     assert classifier_level(ranking) == EXPLOITATION
 
 
-def test_a_disclosure_ranked_low_does_not_count():
+@pytest.mark.parametrize(
+    ("danger_confidence", "level"),
+    [(0.04, NONE), (0.06, DANGER)],
+    ids=["danger-too-low", "danger-counts-from-0.05"],
+)
+def test_immediate_danger_counts_from_a_much_lower_confidence_than_other_disclosures(
+    danger_confidence, level
+):
     ranking = [
-        {"name": "ask_meet_online_friend", "confidence": 0.9},
-        {"name": "disclose_immediate_danger", "confidence": 0.05},
+        {"name": "ask_meet_online_friend", "confidence": 0.7},
+        {"name": "disclose_meetup_planned", "confidence": 0.2},  # below 0.3: never counts
+        {"name": "disclose_immediate_danger", "confidence": danger_confidence},
     ]
-    assert classifier_level(ranking) == NONE
+    assert classifier_level(ranking) == level
 
 
 def test_fallback_on_top_does_not_hide_a_disclosure_below_it():
