@@ -22,7 +22,9 @@ DISCLOSURE_MIN_CONFIDENCE = 0.3
 # 999 answer to a harmless message. Measured 2026-11-25 (README "Safeguarding"): on the first
 # evaluation set, 0.05 catches 59 of 60 danger messages (57 at 0.3) with no more false alarms on
 # its 90 benign messages or the 254 benign held-out and nonsense messages; 0.02 starts to raise
-# false alarms on both.
+# false alarms on both. Re-checked 2026-12-02 over two seeds on the first set and blind sets 1
+# and 2: 0.1 misses 7 and 3 more of 165 emergencies; 0.02 catches 2 and 3 more for 2 and 8 more
+# false alarms on 222 benign messages.
 DANGER_MIN_CONFIDENCE = 0.05
 
 CLASSIFIER = "classifier"
