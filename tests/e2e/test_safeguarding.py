@@ -21,9 +21,9 @@ def scores(parse):
     )
 
 
-# These hold detection at or above the floors measured when it was built. The targets
-# (100% / 98% / 2%) are not all met yet; `make eval` prints which, and they replace these floors
-# once they are.
+# These hold detection at or above the floors in safeguarding/evaluation.py, set below the lowest
+# of four measured trainings. The targets (100% / 98% / 2%) are not all met yet; `make eval`
+# prints which, and they replace these floors once they are.
 @pytest.mark.parametrize("level", list(FLOOR_RECALL))
 def test_disclosures_are_caught_at_least_as_well_as_measured(scores, level):
     assert scores.recall(level) >= FLOOR_RECALL[level], report(scores)
