@@ -21,7 +21,13 @@ EVAL_SET = Path(__file__).resolve().parent.parent / "tests" / "safeguarding" / "
 # to them. When a set has been looked at too often, write a new one rather than fix its misses.
 BLIND_SETS = tuple(
     EVAL_SET.with_name(name)
-    for name in ("blind_set.yml", "blind_set_2.yml", "blind_set_3.yml", "blind_set_4.yml")
+    for name in (
+        "blind_set.yml",
+        "blind_set_2.yml",
+        "blind_set_3.yml",
+        "blind_set_4.yml",
+        "blind_set_5.yml",
+    )
 )
 
 # The targets the assistant must reach (issue 4). Not all are met yet: `make eval` says which.
