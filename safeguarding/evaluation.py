@@ -27,6 +27,7 @@ BLIND_SETS = tuple(
         "blind_set_3.yml",
         "blind_set_4.yml",
         "blind_set_5.yml",
+        "blind_set_6.yml",
     )
 )
 
