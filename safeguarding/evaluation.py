@@ -31,6 +31,10 @@ BLIND_SETS = tuple(
     )
 )
 
+# Written on 2026-12-02 for tuning the phrase rules on (`make try-phrases` lists its misses), by a
+# writer who never saw the training data or the sets: its figures are not an honest measure.
+DEV_SET = EVAL_SET.with_name("dev_set.yml")
+
 # The targets the assistant must reach (issue 4). Not all are met yet: `make eval` says which.
 TARGET_IMMEDIATE_DANGER_RECALL = 1.00
 TARGET_OTHER_DISCLOSURE_RECALL = 0.98

@@ -1,8 +1,9 @@
-"""`make try-phrases`: the phrase rules run over the training data, which they never learn from.
+"""`make try-phrases`: the phrase rules run over the training data and the development set.
 
 The classifier is trained on `data/nlu`, but the phrase rules in `safeguarding/phrases.py` are
-written by hand, so the training examples are a fair place to try them (the evaluation sets are
-not: reading their misses would make them less honest). Prints, per level, how many disclosure
+written by hand, so the training examples are a fair place to try them. So is the development
+set (`tests/safeguarding/dev_set.yml`), written for tuning the rules on; the evaluation sets are
+not: reading their misses would make them less honest. Prints, per level, how many disclosure
 examples the rules catch at their level or more urgently, and the harmless examples they would
 send down the 999 route. `--misses LEVEL` also lists the examples of that level the rules miss.
 
@@ -22,7 +23,8 @@ from pathlib import Path
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from safeguarding.levels import RiskLevel, level_of_intent  # noqa: E402
+from safeguarding.evaluation import DEV_SET, load_eval_set  # noqa: E402
+from safeguarding.levels import INTENT_FOR_LEVEL, RiskLevel, level_of_intent  # noqa: E402
 from safeguarding.phrases import PhraseMatch  # noqa: E402
 from scripts.check_data import Example, load_examples  # noqa: E402
 
@@ -75,6 +77,14 @@ def report(result: Trial, show_misses: RiskLevel | None = None) -> str:
     return "\n".join(lines)
 
 
+def dev_set_examples() -> list[Example]:
+    """The development set as examples: each message under its level's disclosure intent."""
+    return [
+        Example(INTENT_FOR_LEVEL.get(level, "none"), text, str(DEV_SET.relative_to(ROOT)))
+        for text, level in load_eval_set(DEV_SET)
+    ]
+
+
 def phrase_detector() -> Callable[[str], PhraseMatch]:
     import spacy
 
@@ -85,7 +95,8 @@ def phrase_detector() -> Callable[[str], PhraseMatch]:
         build()
     nlp = spacy.load(DEFAULT_TARGET)
     detector = PhraseDetector(nlp.vocab)
-    return lambda text: detector.detect(nlp(text))
+    # Rasa's SpacyNLP lower-cases the text first (case_sensitive: false), so the rules do here too.
+    return lambda text: detector.detect(nlp(text.lower()))
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -97,7 +108,11 @@ def main(argv: list[str] | None = None) -> int:
     )
     args = parser.parse_args(argv)
     show = RiskLevel.from_label(args.misses) if args.misses else None
-    print(report(trial(load_examples(ROOT), phrase_detector()), show))
+    detect = phrase_detector()
+    print("Training data (data/nlu)")
+    print(report(trial(load_examples(ROOT), detect), show))
+    print(f"\nDevelopment set ({DEV_SET.relative_to(ROOT)}, tuned on)")
+    print(report(trial(dev_set_examples(), detect), show))
     return 0
 
 

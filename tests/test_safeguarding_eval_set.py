@@ -7,7 +7,7 @@ from collections import Counter
 import pytest
 
 from safeguarding.decision import decide
-from safeguarding.evaluation import BLIND_SETS, EVAL_SET, load_eval_set, report, score
+from safeguarding.evaluation import BLIND_SETS, DEV_SET, EVAL_SET, load_eval_set, report, score
 from safeguarding.levels import RiskLevel
 from tests.test_training_data import normalised
 
@@ -23,6 +23,12 @@ def test_the_set_is_large_enough_and_covers_every_level():
 def test_no_evaluation_message_is_in_the_training_data(training, path):
     trained_on = {normalised(text) for texts in training.values() for text in texts}
     assert [text for text, _ in load_eval_set(path) if normalised(text) in trained_on] == []
+
+
+@pytest.mark.parametrize("path", [EVAL_SET, *BLIND_SETS], ids=lambda path: path.name)
+def test_the_phrase_rules_development_set_shares_no_message_with_an_evaluation_set(path):
+    tuned_on = {normalised(text) for text, _ in load_eval_set(DEV_SET)}
+    assert [text for text, _ in load_eval_set(path) if normalised(text) in tuned_on] == []
 
 
 def test_a_disclosure_answered_more_urgently_counts_as_caught_and_a_lesser_one_does_not():

@@ -56,3 +56,5 @@ def test_the_real_rules_over_the_real_data_print_a_line_for_every_level(capsys):
         if level is not RiskLevel.NONE:
             assert level.label in printed
     assert "sent to the 999 route" in printed
+    assert "Training data (data/nlu)" in printed
+    assert "Development set (tests/safeguarding/dev_set.yml, tuned on)" in printed
