@@ -79,6 +79,8 @@ FAMILY = frozenset(
 )
 FAMILY_WINDOW = 4
 QUESTION_STARTS = frozenset("how what whats wat is can should does do why when will would".split())
+FICTION = frozenset("game games gta film movie story episode horror zombies escape".split())
+REAL_CONTACT = frozenset("met meet meeting from online".split())
 GENERIC_PEOPLE = frozenset(
     "someone somebody people ppl u you they anyone".split()
 )  # tokens before a match that are checked for FAMILY
@@ -105,6 +107,9 @@ class Rule:
     # Ignore a match in a general question about other people ("how can I tell if someone is
     # older than they say?"): those are questions for the classifier, not disclosures.
     not_in_question: bool = False
+    # Ignore a match in a message about a game, film or story ("in the horror game the man is in
+    # the house"), unless it also says where the person came from ("met him in a game").
+    not_in_fiction: bool = False
 
 
 RULES: tuple[Rule, ...] = (
@@ -208,6 +213,7 @@ RULES: tuple[Rule, ...] = (
             ],
         ],
         not_after_family=True,
+        not_in_fiction=True,
     ),
     Rule(
         "being_hurt_now",
@@ -236,6 +242,7 @@ RULES: tuple[Rule, ...] = (
             {"on", "back", "online", "everywhere", "and", "cuz", "because", "should", "in"}
         ),
         not_after_family=True,
+        not_in_fiction=True,
     ),
     Rule(
         "someone_here_and_child_afraid",
@@ -276,6 +283,7 @@ RULES: tuple[Rule, ...] = (
         ],
         needs_alarm=True,
         not_after_family=True,
+        not_in_fiction=True,
     ),
     Rule(
         "someone_coming_or_inside",
@@ -448,6 +456,7 @@ RULES: tuple[Rule, ...] = (
             [NOT, word("go"), word("home"), word("till until til")],
         ],
         not_after_family=True,
+        not_in_fiction=True,
     ),
     Rule(
         "coming_or_hurting_now",
@@ -464,6 +473,182 @@ RULES: tuple[Rule, ...] = (
             [word("driving"), *gap(1), word("next"), word("to"), word("me")],
         ],
         not_after_family=True,
+    ),
+    # Rules below were added on 2026-12-02 from the development set (tests/safeguarding/dev_set.yml),
+    # which a writer who never saw the other sets wrote to tune them on.
+    Rule(
+        "violence_at_home_now",
+        RiskLevel.IMMEDIATE_DANGER,
+        [
+            [
+                word("hitting beating punching strangling choking kicking battering hurting"),
+                word("my our"),
+                word("mum mom mam mummy sister sis nan gran baby"),
+            ],
+            [word("drunk"), *gap(4), word("throwing smashing kicking screaming")],
+            [word("smashing"), word("up stuff things everything")],
+            [word("got has"), word("a"), word("knife gun weapon")],
+            [word("kicked kicking"), word("the"), word("door"), word("in down")],
+            [lemma("hear"), *gap(1), word("mum mom her"), word("scream screaming")],
+        ],
+        not_in_fiction=True,
+    ),
+    Rule(
+        "stranger_close_by",
+        RiskLevel.IMMEDIATE_DANGER,
+        [
+            [word("grabbed grabed grabbing dragged dragging"), word("me")],
+            [
+                word("grabbed grabed grabbing"),
+                word("my"),
+                word("arm wrist hand hair leg neck"),
+            ],
+            [SOMEONE, *gap(2), word("behind"), word("me")],
+            [word("walking following"), word("after"), word("me")],
+            [word("round around"), word("and"), word("round around"), word("me")],
+            [word("stopped stops"), word("when"), word("i"), word("stopped stop")],
+            [lemma("offer"), word("me"), word("a"), word("lift ride")],
+            [word("said says"), word("get"), word("in")],
+            [word("pulled"), word("up"), *gap(4), word("get")],
+            [word("same"), word("car van man guy"), *gap(3), word("again back stopped")],
+            [word("car van"), word("s 's is"), word("back")],
+            [word("car van"), *gap(3), word("slowed slowing"), word("down")],
+            [
+                word("pushed put dragged threw"),
+                word("me"),
+                word("in into"),
+                word("the a his their"),
+                word("back", optional=True),
+                word("of", optional=True),
+                word("the a his their", optional=True),
+                word("car van"),
+            ],
+            [lemma("say tell keep"), *gap(2), word("come"), word("with back"), word("me him his")],
+            [word("your ur"), word("mum mom dad"), word("sent"), word("me")],
+            [word("taking walking dragging"), word("me"), word("away down")],
+            [word("taking"), word("me"), word("the"), word("other wrong"), word("way")],
+            [word("coming"), word("up"), word("the"), word("stairs stares")],
+        ],
+        unless_next=frozenset({"in", "on", "at"}),
+        not_after_family=True,
+        not_in_fiction=True,
+    ),
+    Rule(
+        "not_let_go",
+        RiskLevel.IMMEDIATE_DANGER,
+        [
+            [NOT, lemma("let"), word("me"), word("go")],
+            [word("ca can"), NOT, word("go leave"), word("till until til")],
+            [word("so"), word("i"), word("ca can"), NOT, word("leave go escape")],
+            [word("standing stood"), word("in"), word("front"), word("of"), word("the"), word("door")],
+            [word("carnt cant ca can"), NOT, word("get"), word("out"), word("the of")],
+            [word("carnt cant"), word("get"), word("out"), word("the of")],
+            [word("locked"), *gap(2), word("from"), word("outside")],
+            [word("wo"), NOT, word("get go"), word("out"), word("of", optional=True), word("my")],
+        ],
+        unless_next=frozenset(
+            {
+                "to",
+                "on",
+                "out",
+                "outside",
+                "in",
+                "with",
+                "for",
+                "2",
+                "camping",
+                "swimming",
+                "town",
+                "shopping",
+            }
+        ),
+        not_after_family=True,
+        not_in_fiction=True,
+    ),
+    Rule(
+        "someone_in_or_at_home",
+        RiskLevel.IMMEDIATE_DANGER,
+        [
+            [
+                SOMEONE,
+                *gap(2),
+                word("in inside"),
+                word("the our are my"),
+                word("house hallway hall kitchen garden garage landing"),
+            ],
+            [lemma("hear"), *gap(3), word("glass window"), *gap(1), word("smash smashing break breaking")],
+            [
+                word("he she they"),
+                word("s 's is are re 're"),
+                word("at"),
+                word("the our my"),
+                word("front back", optional=True),
+                word("door"),
+            ],
+            [word("door"), word("handle"), *gap(2), word("moving turning")],
+            [
+                word("looking staring peering"),
+                word("thru through in into"),
+                word("my our the"),
+                word("bedroom", optional=True),
+                word("window windows"),
+            ],
+            [word("sat sitting standing"), word("on outside"), word("our my"), word("wall drive garden")],
+        ],
+        not_after_family=True,
+        not_in_fiction=True,
+    ),
+    Rule(
+        "letterbox_and_alarm",
+        RiskLevel.IMMEDIATE_DANGER,
+        [[word("letterbox spyhole peephole")], [word("fighting"), word("downstairs upstairs")]],
+        needs_alarm=True,
+    ),
+    Rule(
+        "meeting_from_online_now",
+        RiskLevel.IMMEDIATE_DANGER,
+        [
+            [
+                word("just"),
+                lemma("meet"),
+                *gap(3),
+                word("from"),
+                *gap(1),
+                word("insta instagram snap snapchat online discord roblox tiktok fortnite gaming whatsapp"),
+            ],
+            [word("on"), word("the"), word("train bus tram way"), *gap(2), word("to"), lemma("meet")],
+            [
+                word("on"),
+                word("the"),
+                word("train bus tram way"),
+                *gap(2),
+                word("to"),
+                word("see"),
+                word("him her them"),
+            ],
+            [word("snuck sneaked"), word("out"), word("to"), lemma("meet see")],
+            [word("making"), word("me"), word("go come get"), word("with in")],
+            [word("about"), word("to"), word("go"), lemma("meet see")],
+            [
+                word("waiting"),
+                word("outside at by"),
+                *gap(3),
+                word("for"),
+                word("sum1 someone somebody some1 him her"),
+            ],
+        ],
+        unless_next=frozenset({"my", "friends", "mates", "nan", "mum", "dad", "family"}),
+        not_after_family=True,
+    ),
+    Rule(
+        "hiding_from_someone",
+        RiskLevel.IMMEDIATE_DANGER,
+        [
+            [word("call ring phone"), word("police 999"), word("without")],
+            [word("without"), word("him her"), word("hearing")],
+            [word("typing texting"), word("from"), word("the"), word("bathroom toilet toilets")],
+            [word("if"), word("i"), word("do"), NOT, word("message text reply"), word("again back")],
+        ],
     ),
     # --- self-harm ---
     Rule(
@@ -712,6 +897,47 @@ RULES: tuple[Rule, ...] = (
         ],
         not_after_family=True,
     ),
+    Rule(
+        "grooming_signs",
+        RiskLevel.SEXUAL_EXPLOITATION,
+        [
+            # "you're mature for your age", not "my essay was mature for my age"
+            [
+                word("s 're are re m am"),
+                word("so really very", optional=True),
+                word("mature grown"),
+                word("for"),
+                word("my your ur"),
+                word("age"),
+            ],
+            [word("age"), word("is s 's"), word("just only"), word("a"), word("number")],
+            [word("sugar"), word("baby daddy")],
+            [word("touch"), word("myself yourself urself")],
+            [word("take took"), word("my ur your"), word("top jumper shirt clothes skirt"), word("off")],
+            [lemma("show"), word("him her them"), word("my ur your"), word("body bum chest")],
+            [lemma("show"), word("me"), word("himself herself")],
+            [PICTURE, word("of"), word("his"), word("thing privates willy dick body")],
+            [word("not"), word("to"), lemma("tell"), word("my"), word("mum mom dad parents")],
+            [lemma("promise"), word("not"), word("to"), lemma("tell")],
+        ],
+        not_in_question=True,
+    ),
+    Rule(
+        "sextortion_threat",
+        RiskLevel.SEXUAL_EXPLOITATION,
+        [
+            [word("or if unless"), *gap(4), lemma("send post share show leak"), word("it them"), word("to")],
+            [
+                word("or"),
+                word("he she they"),
+                word("ll 'll will"),
+                lemma("send post share show leak"),
+                word("it them"),
+            ],
+            [word("send"), word("more"), word("or")],
+        ],
+        not_in_question=True,
+    ),
     # --- bullying and threats ---
     Rule(
         "bullying",
@@ -797,6 +1023,7 @@ class PhraseDetector:
     def detect(self, doc: Doc) -> PhraseMatch:
         alarmed = any(token.lower_ in ALARM for token in doc)
         general_question = _general_question(doc)
+        fiction = _about_fiction(doc)
         fired = sorted(
             {
                 rule.name
@@ -808,6 +1035,7 @@ class PhraseDetector:
                 and (end >= len(doc) or doc[end].lower_ not in rule.unless_next)
                 and not (rule.not_after_family and _after_family(doc, start))
                 and not (rule.not_in_question and general_question)
+                and not (rule.not_in_fiction and fiction)
             }
         )
         about_a_friend = any(
@@ -825,6 +1053,11 @@ class PhraseDetector:
 
 def _general_question(doc: Doc) -> bool:
     return len(doc) > 0 and doc[0].lower_ in QUESTION_STARTS and any(t.lower_ in GENERIC_PEOPLE for t in doc)
+
+
+def _about_fiction(doc: Doc) -> bool:
+    words = {token.lower_ for token in doc}
+    return bool(words & FICTION) and not words & REAL_CONTACT
 
 
 def _after_family(doc: Doc, start: int) -> bool:

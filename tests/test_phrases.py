@@ -20,7 +20,8 @@ def nlp():
 @pytest.fixture(scope="module")
 def detect(nlp):
     detector = PhraseDetector(nlp.vocab)
-    return lambda text: detector.detect(nlp(text))
+    # Rasa's SpacyNLP lower-cases a message before spaCy reads it; so do the tests.
+    return lambda text: detector.detect(nlp(text.lower()))
 
 
 @pytest.mark.parametrize(
@@ -51,6 +52,18 @@ def detect(nlp):
         ("the door is locked and he took my phone", RiskLevel.IMMEDIATE_DANGER),
         ("he says hes coming over tonight", RiskLevel.IMMEDIATE_DANGER),
         ("hes gonna hurt me", RiskLevel.IMMEDIATE_DANGER),
+        # rules added from the development set (2026-12-02)
+        ("my stepdad is hitting my mum rn", RiskLevel.IMMEDIATE_DANGER),
+        ("a man grabbed my arm at the bus stop", RiskLevel.IMMEDIATE_DANGER),
+        ("this guy has been behind me since the shop", RiskLevel.IMMEDIATE_DANGER),
+        ("a car pulled up and the man said get in", RiskLevel.IMMEDIATE_DANGER),
+        ("they took my phone so i cant leave", RiskLevel.IMMEDIATE_DANGER),
+        ("theres a man in our garden", RiskLevel.IMMEDIATE_DANGER),
+        ("on the train to meet a guy from discord", RiskLevel.IMMEDIATE_DANGER),
+        ("how do i ring 999 without him hearing", RiskLevel.IMMEDIATE_DANGER),
+        ("HE WONT LET ME GO", RiskLevel.IMMEDIATE_DANGER),
+        ("he says im really mature for my age", RiskLevel.SEXUAL_EXPLOITATION),
+        ("pay him or he'll send them to everyone", RiskLevel.SEXUAL_EXPLOITATION),
     ],
 )
 def test_risky_messages_are_caught_at_their_level(detect, text, level):
@@ -76,6 +89,13 @@ def test_risky_messages_are_caught_at_their_level(detect, text, level):
         "we are about to meet my aunties new baby",
         "i cant stop laughing",
         "they wont stop spamming the group chat with memes",
+        "in the horror game a man is in the house and you hide",
+        "escape room game where ur locked in a room is so hard",
+        "my dad offered me a lift to football",
+        "the person behind me in the lunch queue was so loud",
+        "my mum wont let me go to the party",
+        "on the bus to meet my friends in town",
+        "my teacher said my essay was mature for my age",
     ],
 )
 def test_look_alikes_are_not_flagged(detect, text):
@@ -84,6 +104,10 @@ def test_look_alikes_are_not_flagged(detect, text):
 
 def test_a_rule_that_fires_is_named_for_counsellors(detect):
     assert "being_followed" in detect("someone is following me rn").rules
+
+
+def test_a_game_does_not_hide_someone_met_in_it(detect):
+    assert detect("i met him in a game and hes in our garden").level == RiskLevel.IMMEDIATE_DANGER
 
 
 def test_a_very_long_message_is_still_scanned(detect):
