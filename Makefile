@@ -86,7 +86,7 @@ eval: setup train ## Held-out accuracy, fallback table, safeguarding recall, int
 suggestions: setup ## Export messages counsellors marked misunderstood as candidate NLU examples (not trained on)
 	$(BIN)/python -m scripts.export_suggestions
 
-try-phrases: setup ## Try the safeguarding phrase rules on data/nlu; MISSES=<level> lists what they miss
+try-phrases: setup ## Try the safeguarding phrase rules on data/nlu and the development set; MISSES=<level> lists what they miss
 	$(BIN)/python -m scripts.try_phrase_rules $(if $(MISSES),--misses $(MISSES))
 
 .PHONY: counsellor purge benchmark
