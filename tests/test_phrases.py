@@ -64,6 +64,12 @@ def detect(nlp):
         ("HE WONT LET ME GO", RiskLevel.IMMEDIATE_DANGER),
         ("he says im really mature for my age", RiskLevel.SEXUAL_EXPLOITATION),
         ("pay him or he'll send them to everyone", RiskLevel.SEXUAL_EXPLOITATION),
+        ("he says he'll send it to my mum", RiskLevel.SEXUAL_EXPLOITATION),
+        ("i might take all the pills in the bathroom", RiskLevel.SELF_HARM),
+        ("kms honestly i cant do this", RiskLevel.SELF_HARM),
+        ("these year 9s keep picking on me", RiskLevel.BULLYING),
+        ("my friend says her dad hits her", RiskLevel.FRIEND_AT_RISK),
+        ("my best mate keeps going missing at weekends", RiskLevel.FRIEND_AT_RISK),
     ],
 )
 def test_risky_messages_are_caught_at_their_level(detect, text, level):
