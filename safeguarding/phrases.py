@@ -503,7 +503,6 @@ RULES: tuple[Rule, ...] = (
                 word("my"),
                 word("arm wrist hand hair leg neck"),
             ],
-            [SOMEONE, *gap(2), word("behind"), word("me")],
             [word("walking following"), word("after"), word("me")],
             [word("round around"), word("and"), word("round around"), word("me")],
             [word("stopped stops"), word("when"), word("i"), word("stopped stop")],
@@ -529,7 +528,14 @@ RULES: tuple[Rule, ...] = (
             [word("taking"), word("me"), word("the"), word("other wrong"), word("way")],
             [word("coming"), word("up"), word("the"), word("stairs stares")],
         ],
-        unless_next=frozenset({"in", "on", "at"}),
+        not_after_family=True,
+        not_in_fiction=True,
+    ),
+    Rule(
+        "someone_behind_me",
+        RiskLevel.IMMEDIATE_DANGER,
+        [[SOMEONE, *gap(2), word("behind"), word("me")]],
+        unless_next=frozenset({"in", "on", "at"}),  # "the boy behind me in the queue"
         not_after_family=True,
         not_in_fiction=True,
     ),

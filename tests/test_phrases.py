@@ -55,6 +55,8 @@ def detect(nlp):
         # rules added from the development set (2026-12-02)
         ("my stepdad is hitting my mum rn", RiskLevel.IMMEDIATE_DANGER),
         ("a man grabbed my arm at the bus stop", RiskLevel.IMMEDIATE_DANGER),
+        ("some guy grabbed me in the park", RiskLevel.IMMEDIATE_DANGER),
+        ("a man offered me a lift on the way home", RiskLevel.IMMEDIATE_DANGER),
         ("this guy has been behind me since the shop", RiskLevel.IMMEDIATE_DANGER),
         ("a car pulled up and the man said get in", RiskLevel.IMMEDIATE_DANGER),
         ("they took my phone so i cant leave", RiskLevel.IMMEDIATE_DANGER),
