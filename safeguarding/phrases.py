@@ -67,6 +67,7 @@ PRIVATE_APP = word(
     "instagram wechat skype facetime another different other"
 )
 FRIEND = word("friend friends mate mates bestie bff bestfriend sister sis brother bro cousin pal classmate")
+MY_FRIEND = [word("my"), word("best", optional=True), FRIEND]  # "my mate", "my best friend"
 HOME = word("house hous door dor home window flat gate bedroom room school skool street road")
 DOOR = word("door doors dor doorbell bell window handle")
 NOW = word("now today tonight rn 2day 2nite 2night soon later")
@@ -1018,24 +1019,10 @@ RULES: tuple[Rule, ...] = (
                 word("die disappear"),
             ],
             # harm at home or signs of it, told about a friend (2026-12-02, from the development set)
-            [
-                word("my"),
-                word("best", optional=True),
-                FRIEND,
-                *gap(6),
-                word("hits hurts beats slaps"),
-                word("her him them"),
-            ],
-            [word("my"), word("best", optional=True), FRIEND, *gap(4), word("cuts scars bruises")],
-            [word("my"), word("best", optional=True), FRIEND, word("has"), NOT, word("been"), word("home")],
-            [
-                word("my"),
-                word("best", optional=True),
-                FRIEND,
-                *gap(2),
-                word("goes going gone went"),
-                word("missing"),
-            ],
+            [*MY_FRIEND, *gap(6), word("hits hurts beats slaps"), word("her him them")],
+            [*MY_FRIEND, *gap(4), word("cuts scars bruises")],
+            [*MY_FRIEND, word("has"), NOT, word("been"), word("home")],
+            [*MY_FRIEND, *gap(2), word("goes going gone went"), word("missing")],
         ],
     ),
 )

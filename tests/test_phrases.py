@@ -3,25 +3,15 @@
 from __future__ import annotations
 
 import pytest
-import spacy
 
 from safeguarding.levels import RiskLevel
-from safeguarding.phrases import PhraseDetector
-from scripts.build_spacy_model import DEFAULT_TARGET, build
+from scripts.try_phrase_rules import phrase_detector
 
 
 @pytest.fixture(scope="module")
-def nlp():
-    if not DEFAULT_TARGET.exists():
-        build()
-    return spacy.load(DEFAULT_TARGET)
-
-
-@pytest.fixture(scope="module")
-def detect(nlp):
-    detector = PhraseDetector(nlp.vocab)
-    # Rasa's SpacyNLP lower-cases a message before spaCy reads it; so do the tests.
-    return lambda text: detector.detect(nlp(text.lower()))
+def detect():
+    # The same detector `make try-phrases` uses: it lower-cases a message as Rasa's SpacyNLP does.
+    return phrase_detector()
 
 
 @pytest.mark.parametrize(
