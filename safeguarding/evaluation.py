@@ -29,6 +29,7 @@ BLIND_SETS = tuple(
         "blind_set_5.yml",
         "blind_set_6.yml",
         "blind_set_7.yml",
+        "blind_set_8.yml",
     )
 )
 
