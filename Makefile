@@ -78,7 +78,8 @@ eval: setup train ## Held-out accuracy, fallback table, safeguarding recall, int
 	$(BIN)/python -m scripts.report_heldout results/heldout/intent_report.json
 	$(BIN)/python -m scripts.measure_fallback $(MODEL)
 	$(BIN)/python -m scripts.evaluate_safeguarding $(MODEL)
-	# Trains 5 models on 4/5 of data/nlu each (about 30 minutes on 2 busy cores): CONTRIBUTING.md.
+	# Trains 5 models on 4/5 of data/nlu each (about 30 minutes on 2 busy cores with one classifier;
+	# each model now trains two, so expect about twice that; not re-measured): CONTRIBUTING.md.
 	$(BIN)/rasa test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
 		--out results/cross-validation
 	$(BIN)/python -m scripts.report_cross_validation results/cross-validation 5
