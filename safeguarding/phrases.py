@@ -73,15 +73,21 @@ DOOR = word("door doors dor doorbell bell window handle")
 NOW = word("now today tonight rn 2day 2nite 2night soon later")
 
 
-FAMILY = frozenset(
-    "mum mom mam mummy dad daddy nan nana gran granny grandma grandad grandpa sister sis brother bro "
-    "cousin auntie aunt uncle teacher tutor coach friend mate bestie dog cat puppy ref "
-    "delivery postman postie courier pizza".split()
+GROWN_UP_FAMILY = frozenset(
+    "mum mom mam mummy dad daddy nan nana gran granny grandma grandad grandpa auntie aunt uncle".split()
+)
+# People, pets and callers a child names when all is well ("my nan is at the door").
+FAMILY = GROWN_UP_FAMILY | frozenset(
+    "sister sis brother bro cousin teacher tutor coach friend mate bestie dog cat puppy kitten "
+    "hamster rabbit bunny budgie tortoise ref delivery postman postie courier pizza".split()
 )
 FAMILY_WINDOW = 4
 QUESTION_STARTS = frozenset("how what whats wat is can should does do why when will would".split())
-FICTION = frozenset("game games gta film movie story episode horror zombies escape".split())
+FICTION = frozenset("game games gta film movie story episode horror zombies escape seek".split())
 REAL_CONTACT = frozenset("met meet meeting from online".split())
+# Where people "from" are known to the child: "my mates from school" is not "a guy from snap".
+KNOWN_PLACES = "school skool class year football club church cubs scouts brownies guides street".split()
+FROM_ONLINE = [word("online from"), {"LOWER": {"NOT_IN": KNOWN_PLACES}}]
 GENERIC_PEOPLE = frozenset(
     "someone somebody people ppl u you they anyone".split()
 )  # tokens before a match that are checked for FAMILY
@@ -111,6 +117,10 @@ class Rule:
     # Ignore a match in a message about a game, film or story ("in the horror game the man is in
     # the house"), unless it also says where the person came from ("met him in a game").
     not_in_fiction: bool = False
+    # Ignore a match in a message that names a grown-up in the family and holds no word from ALARM
+    # ("grandad picks me up in his car"); "my uncle won't let me out of his car" still fires, and
+    # so does "my friend is in his car" (a friend is not a grown-up who drives the child).
+    calm_with_family: bool = False
 
 
 RULES: tuple[Rule, ...] = (
@@ -173,6 +183,7 @@ RULES: tuple[Rule, ...] = (
                 word("him her them someone somebody some1 stranger man guy bloke dude person adult"),
             ],
         ],
+        calm_with_family=True,
     ),
     Rule(
         "meeting_someone_now",
@@ -187,8 +198,8 @@ RULES: tuple[Rule, ...] = (
             [word("on"), word("my"), word("way"), word("to"), lemma("meet see")],
             [word("waiting"), word("for"), word("him her them"), word("at outside by in")],
             # meeting someone from online today: "meeting my online bf today", "to meet the guy from snap rn"
-            [lemma("meet see"), *gap(4), word("online from"), *gap(4), NOW],
-            [lemma("meet see"), *gap(3), NOW, *gap(4), word("online from")],
+            [lemma("meet see"), *gap(4), *FROM_ONLINE, *gap(3), NOW],
+            [lemma("meet see"), *gap(3), NOW, *gap(4), *FROM_ONLINE],
             [
                 word("waiting"),
                 word("for"),
@@ -1052,6 +1063,7 @@ class PhraseDetector:
         alarmed = any(token.lower_ in ALARM for token in doc)
         general_question = _general_question(doc)
         fiction = _about_fiction(doc)
+        grown_up_family = any(token.lower_ in GROWN_UP_FAMILY for token in doc)
         fired = sorted(
             {
                 rule.name
@@ -1064,6 +1076,7 @@ class PhraseDetector:
                 and not (rule.not_after_family and _after_family(doc, start))
                 and not (rule.not_in_question and general_question)
                 and not (rule.not_in_fiction and fiction)
+                and not (rule.calm_with_family and grown_up_family and not alarmed)
             }
         )
         about_a_friend = any(

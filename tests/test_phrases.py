@@ -62,6 +62,11 @@ def detect():
         ("these year 9s keep picking on me", RiskLevel.BULLYING),
         ("my friend says her dad hits her", RiskLevel.FRIEND_AT_RISK),
         ("my best mate keeps going missing at weekends", RiskLevel.FRIEND_AT_RISK),
+        # still caught after the look-alike fixes of the fourth session on 2026-12-02
+        ("my uncle put me in his car and wont let me out", RiskLevel.IMMEDIATE_DANGER),
+        ("my friend is in his car right now", RiskLevel.IMMEDIATE_DANGER),
+        ("meeting the guy from snap later", RiskLevel.IMMEDIATE_DANGER),
+        ("im hiding under my bed", RiskLevel.IMMEDIATE_DANGER),
     ],
 )
 def test_risky_messages_are_caught_at_their_level(detect, text, level):
@@ -94,6 +99,12 @@ def test_risky_messages_are_caught_at_their_level(detect, text, level):
         "my mum wont let me go to the party",
         "on the bus to meet my friends in town",
         "my teacher said my essay was mature for my age",
+        # family in the car, friends from school, pets and games (`make try-phrases`, 2026-12-02)
+        "my uncle is taking me to the match in his car",
+        "grandad drives me to swimming in his car",
+        "meeting my mates from football at the park later",
+        "my hamster is hiding behind the sofa",
+        "we played hide and seek and i was hiding in the shed",
     ],
 )
 def test_look_alikes_are_not_flagged(detect, text):
