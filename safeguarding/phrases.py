@@ -101,6 +101,11 @@ ALARM = frozenset(
 )
 
 
+# Laughter: a child who laughs about it and says no word of alarm is not in danger now ("my brother
+# is hitting me with a pillow lol"). "hes outside lol im scared" still fires.
+LAUGHTER = frozenset("lol lool lolol lmao lmfao haha hahaha ahaha hehe jk 😂 🤣 💀 😅 😆".split())
+
+
 @dataclass(frozen=True)
 class Rule:
     name: str
@@ -1064,6 +1069,7 @@ class PhraseDetector:
         general_question = _general_question(doc)
         fiction = _about_fiction(doc)
         grown_up_family = any(token.lower_ in GROWN_UP_FAMILY for token in doc)
+        laughing = not alarmed and any(token.lower_ in LAUGHTER for token in doc)
         fired = sorted(
             {
                 rule.name
@@ -1077,6 +1083,7 @@ class PhraseDetector:
                 and not (rule.not_in_question and general_question)
                 and not (rule.not_in_fiction and fiction)
                 and not (rule.calm_with_family and grown_up_family and not alarmed)
+                and not (laughing and rule.level is RiskLevel.IMMEDIATE_DANGER)
             }
         )
         about_a_friend = any(

@@ -67,6 +67,7 @@ def detect():
         ("my friend is in his car right now", RiskLevel.IMMEDIATE_DANGER),
         ("meeting the guy from snap later", RiskLevel.IMMEDIATE_DANGER),
         ("im hiding under my bed", RiskLevel.IMMEDIATE_DANGER),
+        ("hes outside my house lol im scared", RiskLevel.IMMEDIATE_DANGER),
     ],
 )
 def test_risky_messages_are_caught_at_their_level(detect, text, level):
@@ -105,6 +106,8 @@ def test_risky_messages_are_caught_at_their_level(detect, text, level):
         "meeting my mates from football at the park later",
         "my hamster is hiding behind the sofa",
         "we played hide and seek and i was hiding in the shed",
+        "my cousin keeps hitting me with a cushion lmao",
+        "my character is trapped in a room in the sims 😂",
     ],
 )
 def test_look_alikes_are_not_flagged(detect, text):
