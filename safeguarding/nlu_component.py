@@ -19,6 +19,7 @@ from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
+from safeguarding.averaging import current_ranking
 from safeguarding.decision import Assessment, classifier_level, decide
 from safeguarding.levels import INTENT_FOR_LEVEL, RiskLevel, level_of_intent
 from safeguarding.phrases import PhraseDetector, PhraseMatch
@@ -66,7 +67,7 @@ class SafeguardingDetector(GraphComponent):
         return messages
 
     def assess(self, message: Message) -> Assessment:
-        by_classifier = classifier_level(message.get(INTENT_RANKING_KEY) or [message.get(INTENT) or {}])
+        by_classifier = classifier_level(current_ranking(message))
         by_phrases = self._phrases(message)
         return decide(by_classifier, by_phrases.level, by_phrases.rules)
 

@@ -1068,7 +1068,7 @@ class PhraseDetector:
         alarmed = any(token.lower_ in ALARM for token in doc)
         general_question = _general_question(doc)
         fiction = _about_fiction(doc)
-        grown_up_family = any(token.lower_ in GROWN_UP_FAMILY for token in doc)
+        calm_family = not alarmed and any(token.lower_ in GROWN_UP_FAMILY for token in doc)
         laughing = not alarmed and any(token.lower_ in LAUGHTER for token in doc)
         fired = sorted(
             {
@@ -1082,7 +1082,7 @@ class PhraseDetector:
                 and not (rule.not_after_family and _after_family(doc, start))
                 and not (rule.not_in_question and general_question)
                 and not (rule.not_in_fiction and fiction)
-                and not (rule.calm_with_family and grown_up_family and not alarmed)
+                and not (rule.calm_with_family and calm_family)
                 and not (laughing and rule.level is RiskLevel.IMMEDIATE_DANGER)
             }
         )
