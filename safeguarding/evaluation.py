@@ -31,6 +31,7 @@ BLIND_SETS = tuple(
         "blind_set_7.yml",
         "blind_set_8.yml",
         "blind_set_9.yml",
+        "blind_set_10.yml",
     )
 )
 
