@@ -689,7 +689,7 @@ RULES: tuple[Rule, ...] = (
                 word("the my", optional=True),
                 word("paracetamol pills tablets meds medicine"),
             ],
-            [word("self"), word("-", optional=True), word("harm harming")],
+            [word("self"), word("-", optional=True), word("harm harming harms")],
             [
                 word("want wanna wish wanted ready"),
                 word("to", optional=True),
@@ -716,7 +716,7 @@ RULES: tuple[Rule, ...] = (
             [word("goodbye suicide"), word("note notes letter letters message")],
             [lemma("search look google"), *gap(2), word("how ways way"), word("to"), word("end die")],
             [word("end"), word("it"), word("tonight soon now weekend")],
-            [lemma("give"), *gap(3), word("away"), *gap(6), lemma("need"), word("it them")],
+            [lemma("give"), *gap(3), word("away"), *gap(8), lemma("need"), word("it them")],
             [word("wo"), NOT, lemma("need"), *gap(1), word("anymore soon")],
             [
                 lemma("hide cover"),
@@ -736,6 +736,8 @@ RULES: tuple[Rule, ...] = (
                 word("here alive around born"),
             ],
             [word("stand stood standing"), word("on"), word("the a"), word("bridge edge roof")],
+            [NOT, word("be"), word("here around alive"), word("much for"), word("longer long")],
+            [lemma("tell"), word("me"), word("i", optional=True), word("should"), word("jump die")],
         ],
         unless_next=frozenset({"my", "ur", "your", "her", "his", "of", "laughing"}),  # "die my hair pink"
     ),
@@ -769,6 +771,7 @@ RULES: tuple[Rule, ...] = (
             ],
             [word("without no"), word("my any", optional=True), word("clothes clothing top")],
             [SEXUAL, word("on"), word("camera cam facetime video call stream")],
+            [word("neck"), word("down")],
         ],
     ),
     Rule(
@@ -810,6 +813,17 @@ RULES: tuple[Rule, ...] = (
         RiskLevel.SEXUAL_EXPLOITATION,
         [
             [word("our"), word("little", optional=True), word("secret")],
+            [
+                lemma("tell say ask want make"),
+                word("me u you"),
+                *gap(6),
+                word("so"),
+                word("my ur your"),
+                word("mum mom mam dad parents parent"),
+                *gap(1),
+                NOT,
+                word("see know find notice"),
+            ],
             [word("secret"), word("between"), word("us me")],
             [lemma("delete clear wipe"), word("our all"), *gap(1), MESSAGES],
             [
@@ -881,6 +895,8 @@ RULES: tuple[Rule, ...] = (
                 *gap(2),
                 PRIVATE_APP,
             ],
+            [lemma("message dm text chat talk pm"), word("him her them me"), word("privately")],
+            [lemma("message dm text chat talk pm"), word("him her them me"), word("in"), word("private")],
         ],
         not_after_family=True,
     ),
@@ -923,7 +939,12 @@ RULES: tuple[Rule, ...] = (
                 *gap(3),
                 word("weekend saturday sunday tomorrow week friday monday holidays"),
             ],
+            # told to come on their own: "come alone", "bring no one", "dont bring anyone"
+            [lemma("come"), word("alone")],
+            [lemma("bring"), word("no nobody")],
+            [NOT, lemma("bring"), word("anyone anybody any1")],
         ],
+        unless_next=frozenset({"else"}),
         not_after_family=True,
     ),
     Rule(
@@ -948,6 +969,14 @@ RULES: tuple[Rule, ...] = (
             [PICTURE, word("of"), word("his"), word("thing privates willy dick body")],
             [word("not"), word("to"), lemma("tell"), word("my"), word("mum mom dad parents")],
             [lemma("promise"), word("not"), word("to"), lemma("tell")],
+            # pressure: "if you really trust me you'll show me" ("if u love me" is said by friends too)
+            [
+                word("if"),
+                word("you u i"),
+                word("really rly", optional=True),
+                lemma("trust"),
+                word("me him her"),
+            ],
         ],
         not_in_question=True,
     ),
@@ -964,6 +993,13 @@ RULES: tuple[Rule, ...] = (
                 word("it them"),
             ],
             [word("send"), word("more"), word("or")],
+            [
+                word("or unless"),
+                *gap(3),
+                lemma("tell show send post share leak"),
+                word("everyone everybody every1"),
+            ],
+            [word("have got has"), word("my"), PICTURE, *gap(4), word("money pay cash £ bitcoin giftcard")],
             [word("keep"), word("sending"), *gap(2), word("or")],
             [
                 word("ll 'll will gonna"),
@@ -1007,6 +1043,7 @@ RULES: tuple[Rule, ...] = (
             [word("mocking mock laughing"), word("me"), word("online at")],
             [word("gang ganging"), word("up"), word("on"), word("me")],
             [word("picking pick picks"), word("on"), word("me")],
+            [lemma("take steal nick"), word("my"), word("dinner lunch"), word("money")],
             [word("im i"), word("m", optional=True), word("a"), word("loser freak waste")],
         ],
     ),

@@ -68,6 +68,18 @@ def detect():
         ("meeting the guy from snap later", RiskLevel.IMMEDIATE_DANGER),
         ("im hiding under my bed", RiskLevel.IMMEDIATE_DANGER),
         ("hes outside my house lol im scared", RiskLevel.IMMEDIATE_DANGER),
+        # grooming, sextortion, self-harm and bullying said in more ways (2026-12-03)
+        ("he said just send one from the neck down", RiskLevel.SEXUAL_EXPLOITATION),
+        ("he told me to turn off read receipts so my parents dont find out", RiskLevel.SEXUAL_EXPLOITATION),
+        ("this guy said message him privately instead", RiskLevel.SEXUAL_EXPLOITATION),
+        ("he says if u really trust me u would", RiskLevel.SEXUAL_EXPLOITATION),
+        ("this guy on roblox said bring no one when we meet", RiskLevel.SEXUAL_EXPLOITATION),
+        ("he said send one back or hell tell everyone", RiskLevel.SEXUAL_EXPLOITATION),
+        ("they say they have my pics and want £50", RiskLevel.SEXUAL_EXPLOITATION),
+        ("i wont be around much longer", RiskLevel.SELF_HARM),
+        ("the voice in my head keeps telling me i should die", RiskLevel.SELF_HARM),
+        ("i gave my games away cos i wont need them soon", RiskLevel.SELF_HARM),
+        ("year 10s keep taking my lunch money", RiskLevel.BULLYING),
     ],
 )
 def test_risky_messages_are_caught_at_their_level(detect, text, level):
@@ -108,6 +120,14 @@ def test_risky_messages_are_caught_at_their_level(detect, text, level):
         "we played hide and seek and i was hiding in the shed",
         "my cousin keeps hitting me with a cushion lmao",
         "my character is trapped in a room in the sims 😂",
+        # beside the rules of 2026-12-03
+        "i hid the biscuits so my mum doesnt see",
+        "my teacher said message her privately if im worried",
+        "i wont be here tomorrow im at my dads",
+        "if you love me youll get me chips lol",
+        "my mum said dont bring anyone to the party",
+        "the party is at 7 dont bring anyone else",
+        "can i bring my pics to sell for money at the fair",
     ],
 )
 def test_look_alikes_are_not_flagged(detect, text):
