@@ -4,6 +4,10 @@ It asks both detectors about each message, records the assessment in the parse d
 reaches the tracker, the actions and the counsellors), and when the phrase detector sees a
 higher risk than the classifier's intent, it sets the disclosure intent for that level so
 the safeguarding rule answers at once, whatever the conversation was doing.
+
+When neither sees any risk, it also asks whether the child is hesitating ("umm", "promise u wont
+tell?"). Such a message, read as chit-chat or "I'm safe now", goes to the "not understood" rule,
+whose action gives the child time and is honest about secrets (`safeguarding.hesitation`).
 """
 
 from __future__ import annotations
@@ -21,10 +25,12 @@ from rasa.shared.nlu.training_data.message import Message
 
 from safeguarding.averaging import current_ranking
 from safeguarding.decision import Assessment, classifier_level, decide
+from safeguarding.hesitation import HESITATION_INTENT, REPLACEABLE_INTENTS, Hesitation, HesitationDetector
 from safeguarding.levels import INTENT_FOR_LEVEL, RiskLevel, level_of_intent
 from safeguarding.phrases import PhraseDetector, PhraseMatch
 
 SAFEGUARDING = "safeguarding"
+HESITATION = "hesitation"
 SPACY_DOC = "text_spacy_doc"
 
 
@@ -54,16 +60,23 @@ class SafeguardingDetector(GraphComponent):
 
     def __init__(self) -> None:
         self._detector: PhraseDetector | None = None
+        self._hesitation_detector: HesitationDetector | None = None
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
             assessment = self.assess(message)
             message.set(SAFEGUARDING, assessment.as_dict(), add_to_output=True)
-            if assessment.level > level_of_intent(message.get(INTENT, {}).get("name")):
+            intent = message.get(INTENT) or {}
+            if assessment.level > level_of_intent(intent.get("name")):
                 message.data[INTENT] = {
                     "name": disclosure_intent(message, assessment.level),
                     "confidence": 1.0,
                 }
+            elif assessment.level is RiskLevel.NONE:
+                hesitation = self._hesitation(message)
+                message.set(HESITATION, hesitation and hesitation.value, add_to_output=True)
+                if hesitation and intent.get("name") in REPLACEABLE_INTENTS:
+                    message.data[INTENT] = {**intent, "name": HESITATION_INTENT}
         return messages
 
     def assess(self, message: Message) -> Assessment:
@@ -78,3 +91,11 @@ class SafeguardingDetector(GraphComponent):
         if self._detector is None:
             self._detector = PhraseDetector(doc.vocab)
         return self._detector.detect(doc)
+
+    def _hesitation(self, message: Message) -> Hesitation | None:
+        doc = message.get(SPACY_DOC)
+        if doc is None or not message.get(TEXT):
+            return None
+        if self._hesitation_detector is None:
+            self._hesitation_detector = HesitationDetector(doc.vocab)
+        return self._hesitation_detector.detect(doc)

@@ -73,3 +73,21 @@ def test_a_flagged_turn_is_recorded_for_counsellors(servers, say, sender):
     assert slots["risk_level"] == "immediate_danger"
     assert slots["safeguarding_flag"]["level"] == "immediate_danger"
     assert slots["safeguarding_flag"]["detectors"]
+
+
+def test_a_child_who_hesitates_is_given_time_then_heard(say):
+    waiting = texts(say("umm can i tell u something"))
+    assert "take your time" in waiting
+    assert "didn't get that" not in waiting
+    assert "999" in waiting
+
+    told = texts(say("promise u wont tell? hes outside my house"))
+    assert "999" in told
+    assert "not your fault" in told
+
+
+def test_a_child_asking_for_a_secret_is_told_the_truth(say):
+    said = texts(say("swear u wont tell"))
+
+    assert "can't keep secrets" in said
+    assert "take your time" in said
