@@ -26,7 +26,7 @@ export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 .PHONY: help setup run shell train test validate check-data pytest story-test eval suggestions try-phrases lint format lock clean
 
 help: ## List the targets
-	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-11s %s\n", $$1, $$2}'
+	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
 $(INSTALLED): requirements/lock.txt
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -90,7 +90,7 @@ suggestions: setup ## Export messages counsellors marked misunderstood as candid
 try-phrases: setup ## Try the safeguarding phrase rules on data/nlu and the development set; MISSES=<level> lists what they miss
 	$(BIN)/python -m scripts.try_phrase_rules $(if $(MISSES),--misses $(MISSES))
 
-.PHONY: counsellor purge benchmark
+.PHONY: counsellor purge benchmark benchmark-bot
 counsellor: setup ## Create a counsellor's sign-in for the review app: make counsellor NAME=alex
 	@test -n "$(NAME)" || { echo "usage: make counsellor NAME=<sign-in name>"; exit 2; }
 	$(BIN)/python -m review add-counsellor "$(NAME)"
@@ -100,6 +100,9 @@ purge: setup ## Delete conversations older than RETENTION_DAYS (default 90), exc
 
 benchmark: setup ## Time the review app's list page over 5,000 synthetic conversations
 	$(BIN)/python -m scripts.benchmark_review
+
+benchmark-bot: setup train ## Time the assistant reading a message (median, p95) and its peak memory
+	$(BIN)/python -m scripts.benchmark_bot
 
 lint: setup ## Check code style with ruff
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .
