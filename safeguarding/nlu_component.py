@@ -22,6 +22,7 @@ from rasa.nlu.classifiers.classifier import IntentClassifier
 from rasa.nlu.utils.spacy_utils import SpacyNLP
 from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from spacy.tokens import Doc
 
 from safeguarding.averaging import current_ranking
 from safeguarding.decision import Assessment, classifier_level, decide
@@ -85,17 +86,22 @@ class SafeguardingDetector(GraphComponent):
         return decide(by_classifier, by_phrases.level, by_phrases.rules)
 
     def _phrases(self, message: Message) -> PhraseMatch:
-        doc = message.get(SPACY_DOC)
-        if doc is None or not message.get(TEXT):
+        doc = _doc(message)
+        if doc is None:
             return PhraseMatch(RiskLevel.NONE, ())
         if self._detector is None:
             self._detector = PhraseDetector(doc.vocab)
         return self._detector.detect(doc)
 
     def _hesitation(self, message: Message) -> Hesitation | None:
-        doc = message.get(SPACY_DOC)
-        if doc is None or not message.get(TEXT):
+        doc = _doc(message)
+        if doc is None:
             return None
         if self._hesitation_detector is None:
             self._hesitation_detector = HesitationDetector(doc.vocab)
         return self._hesitation_detector.detect(doc)
+
+
+def _doc(message: Message) -> Doc | None:
+    """SpacyNLP's doc for the message text, or None for an empty message (or a button press)."""
+    return message.get(SPACY_DOC) if message.get(TEXT) else None
