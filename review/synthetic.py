@@ -27,6 +27,7 @@ class Said:
     detectors: tuple[str, ...] = ("classifier",)
     matched_rules: tuple[str, ...] = ()
     intent: str | None = None
+    hesitation: str | None = None  # what safeguarding/hesitation.py saw: "hesitating" or "secrecy"
 
 
 def conversation(sender_id: str, messages: Iterable[Said], start: float) -> DialogueStateTracker:
@@ -53,6 +54,7 @@ def conversation(sender_id: str, messages: Iterable[Said], start: float) -> Dial
             "intent": {"name": intent, "confidence": 0.93},
             "entities": [],
             "safeguarding": assessment,
+            "hesitation": said.hesitation,
         }
         events: list[Event] = [
             ActionExecuted("action_listen", timestamp=at),

@@ -11,7 +11,11 @@ from typing import Any
 
 from safeguarding.levels import RiskLevel
 
-FLAG_SLOT = "safeguarding_flag"  # set by action_respond_to_disclosure (actions/disclosures.py)
+FLAG_SLOT = "safeguarding_flag"
+HESITATION_NOTES = {
+    "hesitating": "Hesitated: seemed about to tell something, or backed off.",
+    "secrecy": "Asked the bot to keep a secret, or who will see the chat.",
+}  # set by action_respond_to_disclosure (actions/disclosures.py)
 PREVIEW_CHARACTERS = 120
 DETECTOR_NAMES = {"classifier": "intent classifier", "matcher": "phrase detector"}
 
@@ -75,6 +79,12 @@ class Turn:
     confidence: float | None = None
     buttons: list[str] = field(default_factory=list)
     flag: Flag | None = None
+    hesitation: str | None = None  # "hesitating" or "secrecy" (safeguarding/hesitation.py)
+
+    @property
+    def hesitation_note(self) -> str | None:
+        """What the NLU saw in a child who had not yet said what was wrong."""
+        return HESITATION_NOTES.get(self.hesitation or "")
 
     @property
     def flagged(self) -> bool:
@@ -90,6 +100,7 @@ class Turn:
             "confidence": self.confidence,
             "buttons": self.buttons,
             "flag": self.flag.as_dict() if self.flagged else None,
+            "hesitation": self.hesitation,
         }
 
 
@@ -128,6 +139,7 @@ def turns_from_events(events: Iterable[tuple[int, dict[str, Any]]]) -> list[Turn
                 intent=intent.get("name"),
                 confidence=intent.get("confidence"),
                 flag=_assessment_flag(parse_data),
+                hesitation=parse_data.get("hesitation"),
             )
             turns.append(last_user)
         elif kind == "bot":

@@ -164,6 +164,25 @@ def test_a_childs_words_are_never_rendered_as_html(signed_in, sqlite_store, sqli
         assert "&lt;script&gt;alert(&#34;x&#34;)&lt;/script&gt;" in page
 
 
+def test_the_transcript_says_where_a_child_hesitated_or_asked_for_a_secret(
+    signed_in, sqlite_store, sqlite_url
+):
+    write(
+        sqlite_url,
+        {
+            "hesitant": [
+                Said("umm can i tell u something", hesitation="hesitating"),
+                Said("swear u wont tell", hesitation="secrecy"),
+            ]
+        },
+    )
+    base = f"/conversations/{id_of(sqlite_store, 'hesitant')}"
+    for path in (base, f"{base}/export.html"):
+        turns = re.findall(r'<li class="turn user".*?</li>', signed_in.get(path).get_data(as_text=True), re.S)
+        assert "umm can i tell u something" in turns[0] and "Hesitated" in turns[0]
+        assert "swear u wont tell" in turns[1] and "Asked the bot to keep a secret" in turns[1]
+
+
 def test_mark_reviewed_correct_level_and_add_a_note_are_all_in_the_audit_log(signed_in, post, sqlite_store):
     conversation_id = id_of(sqlite_store, "bullying")
     base = f"/conversations/{conversation_id}"

@@ -51,3 +51,13 @@ def test_the_preview_is_the_most_worrying_message_on_one_line_and_skips_button_p
     )
     pressed = summarise(turns_from_events([(1, user("/ask_report")), (2, user("x" * 300))]))
     assert pressed.preview == "x" * 119 + "…" and pressed.level is RiskLevel.NONE
+
+
+def test_a_hesitation_the_nlu_saw_is_kept_for_the_counsellor():
+    event = user("never mind")
+    event["parse_data"]["hesitation"] = "hesitating"
+    [turn] = turns_from_events([(1, event)])
+    assert not turn.flagged
+    assert turn.hesitation_note.startswith("Hesitated")
+    assert turn.as_dict()["hesitation"] == "hesitating"
+    assert turns_from_events([(1, user("hi"))])[0].hesitation_note is None
