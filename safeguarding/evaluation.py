@@ -32,6 +32,7 @@ BLIND_SETS = tuple(
         "blind_set_8.yml",
         "blind_set_9.yml",
         "blind_set_10.yml",
+        "blind_set_11.yml",
     )
 )
 
