@@ -13,11 +13,11 @@ from typing import Any
 from rasa_sdk import Action, Tracker
 from rasa_sdk.executor import CollectingDispatcher
 
-from safeguarding.hesitation import Hesitation
+from safeguarding.levels import HESITATION, Hesitation
 
 REPLIES = {
-    Hesitation.SECRECY.value: ["utter_cannot_keep_secrets", "utter_take_your_time"],
-    Hesitation.HESITATING.value: ["utter_take_your_time"],
+    Hesitation.SECRECY: ["utter_cannot_keep_secrets", "utter_take_your_time"],
+    Hesitation.HESITATING: ["utter_take_your_time"],
 }
 NOT_UNDERSTOOD = ["utter_did_not_understand"]
 
@@ -29,6 +29,6 @@ class ActionDidNotUnderstand(Action):
     async def run(
         self, dispatcher: CollectingDispatcher, tracker: Tracker, domain: dict[str, Any]
     ) -> list[dict[str, Any]]:
-        for response in REPLIES.get(tracker.latest_message.get("hesitation"), NOT_UNDERSTOOD):
+        for response in REPLIES.get(tracker.latest_message.get(HESITATION), NOT_UNDERSTOOD):
             dispatcher.utter_message(response=response)
         return []

@@ -14,7 +14,7 @@ from rasa.shared.core.events import ActionExecuted, BotUttered, Event, SlotSet, 
 from rasa.shared.core.slots import AnySlot
 from rasa.shared.core.trackers import DialogueStateTracker
 
-from safeguarding.levels import INTENT_FOR_LEVEL, RiskLevel
+from safeguarding.levels import HESITATION, INTENT_FOR_LEVEL, RiskLevel
 from tracker_store import URLTrackerStore
 
 
@@ -54,7 +54,7 @@ def conversation(sender_id: str, messages: Iterable[Said], start: float) -> Dial
             "intent": {"name": intent, "confidence": 0.93},
             "entities": [],
             "safeguarding": assessment,
-            "hesitation": said.hesitation,
+            HESITATION: said.hesitation,
         }
         events: list[Event] = [
             ActionExecuted("action_listen", timestamp=at),

@@ -9,13 +9,13 @@ from collections.abc import Iterable
 from dataclasses import dataclass, field
 from typing import Any
 
-from safeguarding.levels import RiskLevel
+from safeguarding.levels import HESITATION, Hesitation, RiskLevel
 
-FLAG_SLOT = "safeguarding_flag"
+FLAG_SLOT = "safeguarding_flag"  # set by action_respond_to_disclosure (actions/disclosures.py)
 HESITATION_NOTES = {
-    "hesitating": "Hesitated: seemed about to tell something, or backed off.",
-    "secrecy": "Asked the bot to keep a secret, or who will see the chat.",
-}  # set by action_respond_to_disclosure (actions/disclosures.py)
+    Hesitation.HESITATING: "Hesitated: seemed about to tell something, or backed off.",
+    Hesitation.SECRECY: "Asked the bot to keep a secret, or who will see the chat.",
+}
 PREVIEW_CHARACTERS = 120
 DETECTOR_NAMES = {"classifier": "intent classifier", "matcher": "phrase detector"}
 
@@ -139,7 +139,7 @@ def turns_from_events(events: Iterable[tuple[int, dict[str, Any]]]) -> list[Turn
                 intent=intent.get("name"),
                 confidence=intent.get("confidence"),
                 flag=_assessment_flag(parse_data),
-                hesitation=parse_data.get("hesitation"),
+                hesitation=parse_data.get(HESITATION),
             )
             turns.append(last_user)
         elif kind == "bot":

@@ -10,19 +10,13 @@ a disclosure is always answered as one (`safeguarding.nlu_component`).
 from __future__ import annotations
 
 import re
-from enum import StrEnum
 
 from spacy.matcher import Matcher
-from spacy.tokens import Doc
+from spacy.tokens import Doc, Token
 from spacy.vocab import Vocab
 
+from safeguarding.levels import Hesitation
 from safeguarding.phrases import NOT, Pattern, gap, lemma, word
-
-
-class Hesitation(StrEnum):
-    SECRECY = "secrecy"  # asks the bot to keep a secret, or who will see the chat
-    HESITATING = "hesitating"  # about to tell, or backing off
-
 
 # The classifier's readings a hesitation may replace: a child who writes "its nothing" or "ok so"
 # is not telling the bot they are safe or saying hello. A question it answers ("is there a real
@@ -158,7 +152,7 @@ class HesitationDetector:
         return None
 
 
-def _only_pauses(words: list) -> bool:
+def _only_pauses(words: list[Token]) -> bool:
     lowered = [token.lower_ for token in words]
     return all(PAUSES.match(w) or w in FILLERS for w in lowered) and any(PAUSES.match(w) for w in lowered)
 
@@ -167,5 +161,5 @@ def _only_pauses(words: list) -> bool:
 TRAILING = frozenset("and but so um umm erm idk".split())
 
 
-def _trails_off(doc: Doc, words: list) -> bool:
+def _trails_off(doc: Doc, words: list[Token]) -> bool:
     return doc.text.rstrip().endswith(("...", "…", "..")) or words[-1].lower_ in TRAILING

@@ -1,8 +1,12 @@
-"""Risk levels, from no concern to immediate danger, and which intent means which level."""
+"""Risk levels, from no concern to immediate danger, and which intent means which level.
+
+Also the labels for a child who hesitates, which the NLU writes into the parse data beside the
+risk level. Only labels live here, so the action server and the review app need no spaCy.
+"""
 
 from __future__ import annotations
 
-from enum import IntEnum
+from enum import IntEnum, StrEnum
 
 
 class RiskLevel(IntEnum):
@@ -55,3 +59,13 @@ INTENT_FOR_LEVEL: dict[RiskLevel, str] = {
 
 def level_of_intent(intent: str | None) -> RiskLevel:
     return DISCLOSURE_INTENTS.get(intent or "", RiskLevel.NONE)
+
+
+# The parse-data key under which the NLU says a child with no risk shown was hesitating
+# (safeguarding/hesitation.py); the "not understood" reply and the review app read it.
+HESITATION = "hesitation"
+
+
+class Hesitation(StrEnum):
+    SECRECY = "secrecy"  # asks the bot to keep a secret, or who will see the chat
+    HESITATING = "hesitating"  # about to tell, or backing off

@@ -26,12 +26,11 @@ from spacy.tokens import Doc
 
 from safeguarding.averaging import current_ranking
 from safeguarding.decision import Assessment, classifier_level, decide
-from safeguarding.hesitation import HESITATION_INTENT, REPLACEABLE_INTENTS, Hesitation, HesitationDetector
-from safeguarding.levels import INTENT_FOR_LEVEL, RiskLevel, level_of_intent
+from safeguarding.hesitation import HESITATION_INTENT, REPLACEABLE_INTENTS, HesitationDetector
+from safeguarding.levels import HESITATION, INTENT_FOR_LEVEL, Hesitation, RiskLevel, level_of_intent
 from safeguarding.phrases import PhraseDetector, PhraseMatch
 
 SAFEGUARDING = "safeguarding"
-HESITATION = "hesitation"
 SPACY_DOC = "text_spacy_doc"
 
 

@@ -8,8 +8,9 @@ from rasa.shared.nlu.constants import INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 
 from actions.not_understood import ActionDidNotUnderstand
-from safeguarding.hesitation import Hesitation, HesitationDetector
-from safeguarding.nlu_component import HESITATION, SPACY_DOC, SafeguardingDetector
+from safeguarding.hesitation import HesitationDetector
+from safeguarding.levels import HESITATION, Hesitation
+from safeguarding.nlu_component import SPACY_DOC, SafeguardingDetector
 from scripts.build_spacy_model import DEFAULT_TARGET
 from tests.conftest import tracker_with
 from tests.test_disclosure_action import SECRET_PROMISES
@@ -118,7 +119,7 @@ def test_a_disclosure_is_never_turned_into_a_hesitation(nlp):
 
 async def said(domain, dispatcher, hesitation: str | None) -> str:
     tracker = tracker_with([], text="...", intent="nlu_fallback")
-    tracker.latest_message["hesitation"] = hesitation
+    tracker.latest_message[HESITATION] = hesitation
     await ActionDidNotUnderstand().run(dispatcher, tracker, domain)
     return " ".join(domain["responses"][m["response"]][0]["text"] for m in dispatcher.messages)
 
