@@ -6,7 +6,9 @@ A disclosure counts as caught when the bot answers it at its own level or a more
 
 from __future__ import annotations
 
-from collections.abc import Iterable
+import random
+import re
+from collections.abc import Callable, Iterable
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -66,6 +68,41 @@ def load_eval_set(path: Path = EVAL_SET) -> list[tuple[str, RiskLevel]]:
         (item["text"], RiskLevel.from_label(item["level"]))
         for item in yaml.safe_load(path.read_text())["messages"]
     ]
+
+
+# The same messages typed the way children often type them, to check the bot reads them alike.
+# Each is seeded by the message, so a set always gets the same variants.
+GREETINGS = ("hi ", "hiya ", "hey ", "hello ", "hiii ", "heyy, ", "hi. ", "Hey! ")
+_LETTERS = re.compile(r"[A-Za-z]+")
+
+
+def with_a_stretched_word(text: str) -> str:
+    """One word stretched ("sooo", "heeelp"), sometimes two, as a child who is upset or in a hurry types."""
+    rng = random.Random(f"stretch:{text}")
+    words = [m for m in _LETTERS.finditer(text) if re.search("[aeiouy]", m.group(0), re.IGNORECASE)]
+    if not words:
+        return text
+    for match in sorted(
+        rng.sample(words, min(len(words), 1 if rng.random() < 0.7 else 2)), key=lambda m: -m.start()
+    ):
+        word = match.group(0)
+        if rng.random() < 0.3:  # the last letter: "helppp"
+            stretched = word + word[-1] * rng.randint(2, 4)
+        else:  # the last vowel: "pleeease"
+            vowel = max(i for i, letter in enumerate(word) if letter.lower() in "aeiouy")
+            stretched = word[:vowel] + word[vowel] * rng.randint(3, 5) + word[vowel + 1 :]
+        text = text[: match.start()] + stretched + text[match.end() :]
+    return text
+
+
+def with_a_greeting_first(text: str) -> str:
+    return random.Random(f"greeting:{text}").choice(GREETINGS) + text
+
+
+TYPING_HABITS: dict[str, Callable[[str], str]] = {
+    "one stretched word": with_a_stretched_word,
+    "a greeting first": with_a_greeting_first,
+}
 
 
 @dataclass

@@ -14,7 +14,14 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
 from safeguarding.decision import Assessment  # noqa: E402
-from safeguarding.evaluation import BLIND_SETS, EVAL_SET, load_eval_set, report, score  # noqa: E402
+from safeguarding.evaluation import (  # noqa: E402
+    BLIND_SETS,
+    EVAL_SET,
+    TYPING_HABITS,
+    load_eval_set,
+    report,
+    score,
+)
 
 SETS = {
     EVAL_SET: "Safeguarding evaluation set (never trained on; pytest holds the floors)",
@@ -36,6 +43,14 @@ async def main(model: Path) -> None:
         print(f"\n{title}: {path.name}, {len(results)} messages")
         # A blind set's misses are not printed: reading them is how a set stops being blind.
         print(report(score(results), show_messages=path not in BLIND_SETS))
+    # The first set again, typed the way children often type (safeguarding.normalising).
+    for habit, typed in TYPING_HABITS.items():
+        results = []
+        for text, truth in load_eval_set(EVAL_SET):
+            parsed = await agent.parse_message(typed(text))
+            results.append((typed(text), truth, Assessment.from_dict(parsed["safeguarding"])))
+        print(f"\nThe evaluation set typed with {habit}: {EVAL_SET.name}, {len(results)} messages")
+        print(report(score(results), show_messages=False))
 
 
 if __name__ == "__main__":

@@ -8,7 +8,14 @@ import sqlite3
 import pytest
 
 from safeguarding.decision import Assessment
-from safeguarding.evaluation import FLOOR_DANGER_FALSE_ALARM_RATE, FLOOR_RECALL, load_eval_set, report, score
+from safeguarding.evaluation import (
+    FLOOR_DANGER_FALSE_ALARM_RATE,
+    FLOOR_RECALL,
+    TYPING_HABITS,
+    load_eval_set,
+    report,
+    score,
+)
 from tests.e2e.conftest import texts
 
 pytestmark = pytest.mark.e2e
@@ -31,6 +38,34 @@ def test_disclosures_are_caught_at_least_as_well_as_measured(scores, level):
 
 def test_benign_look_alikes_trigger_the_danger_route_no_more_than_measured(scores):
     assert scores.danger_false_alarm_rate <= FLOOR_DANGER_FALSE_ALARM_RATE, report(scores)
+
+
+# A child who stretches a word ("pleeease") or opens with "hi" is caught as well: the same set,
+# typed that way, holds the same floors (it lost 11 emergencies and 12 other disclosures before
+# safeguarding.normalising).
+@pytest.mark.parametrize("habit", list(TYPING_HABITS))
+def test_disclosures_typed_the_way_children_type_are_caught_as_well(parse, habit):
+    typed = TYPING_HABITS[habit]
+    habit_scores = score(
+        (typed(text), truth, Assessment.from_dict(parse(typed(text))["safeguarding"]))
+        for text, truth in load_eval_set()
+    )
+
+    for level, floor in FLOOR_RECALL.items():
+        assert habit_scores.recall(level) >= floor, report(habit_scores)
+    assert habit_scores.danger_false_alarm_rate <= FLOOR_DANGER_FALSE_ALARM_RATE, report(habit_scores)
+
+
+def test_a_stretched_emergency_after_hi_says_999_first_and_keeps_what_the_child_typed(servers, say, sender):
+    typed = "hiii pleeease heeelp theres a man at my dooor"
+    replies = say(typed)
+
+    assert "999" in replies[0]["text"]
+    with sqlite3.connect(servers.tracker_db) as database:
+        rows = database.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user'", (sender,)
+        ).fetchall()
+    assert [json.loads(row[0])["text"] for row in rows] == [typed]
 
 
 def test_immediate_danger_says_999_in_the_first_message(say):
