@@ -35,6 +35,7 @@ BLIND_SETS = tuple(
         "blind_set_9.yml",
         "blind_set_10.yml",
         "blind_set_11.yml",
+        "blind_set_12.yml",
     )
 )
 
