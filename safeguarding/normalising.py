@@ -44,9 +44,10 @@ def unstretch_word(word: str, frequency: Mapping[str, float]) -> str:
     runs = list(STRETCH.finditer(word))
     if not runs:
         return word
+    doubled = STRETCH.sub(r"\1\1", word)
     if len(runs) > MAX_RUNS:
-        return STRETCH.sub(r"\1\1", word)
-    best, best_score = STRETCH.sub(r"\1\1", word), None
+        return doubled
+    best, best_score = doubled, None
     for lengths in itertools.product((1, 2), repeat=len(runs)):
         pieces, last = [], 0
         for run, length in zip(runs, lengths, strict=True):

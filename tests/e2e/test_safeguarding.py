@@ -21,11 +21,14 @@ from tests.e2e.conftest import texts
 pytestmark = pytest.mark.e2e
 
 
-@pytest.fixture(scope="module")
-def scores(parse):
-    return score(
-        (text, truth, Assessment.from_dict(parse(text)["safeguarding"])) for text, truth in load_eval_set()
-    )
+# The first set as written, and typed the way children often type: a child who stretches a word
+# ("pleeease") or opens with "hi" must be caught as well (before safeguarding.normalising, those
+# habits lost 11 emergencies and 12 other disclosures on the first and development sets).
+@pytest.fixture(scope="module", params=["as written", *TYPING_HABITS])
+def scores(parse, request):
+    typed = TYPING_HABITS.get(request.param, str)
+    messages = [(typed(text), truth) for text, truth in load_eval_set()]
+    return score((text, truth, Assessment.from_dict(parse(text)["safeguarding"])) for text, truth in messages)
 
 
 # These hold detection at or above the floors in safeguarding/evaluation.py, set below the lowest
@@ -38,22 +41,6 @@ def test_disclosures_are_caught_at_least_as_well_as_measured(scores, level):
 
 def test_benign_look_alikes_trigger_the_danger_route_no_more_than_measured(scores):
     assert scores.danger_false_alarm_rate <= FLOOR_DANGER_FALSE_ALARM_RATE, report(scores)
-
-
-# A child who stretches a word ("pleeease") or opens with "hi" is caught as well: the same set,
-# typed that way, holds the same floors (it lost 11 emergencies and 12 other disclosures before
-# safeguarding.normalising).
-@pytest.mark.parametrize("habit", list(TYPING_HABITS))
-def test_disclosures_typed_the_way_children_type_are_caught_as_well(parse, habit):
-    typed = TYPING_HABITS[habit]
-    habit_scores = score(
-        (typed(text), truth, Assessment.from_dict(parse(typed(text))["safeguarding"]))
-        for text, truth in load_eval_set()
-    )
-
-    for level, floor in FLOOR_RECALL.items():
-        assert habit_scores.recall(level) >= floor, report(habit_scores)
-    assert habit_scores.danger_false_alarm_rate <= FLOOR_DANGER_FALSE_ALARM_RATE, report(habit_scores)
 
 
 def test_a_stretched_emergency_after_hi_says_999_first_and_keeps_what_the_child_typed(servers, say, sender):
