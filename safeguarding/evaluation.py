@@ -100,9 +100,42 @@ def with_a_greeting_first(text: str) -> str:
     return random.Random(f"greeting:{text}").choice(GREETINGS) + text
 
 
+# The keys beside each letter on a phone's QWERTY keyboard, for a mistyped letter.
+NEIGHBOURING_KEYS = {
+    "q": "wa", "w": "qes", "e": "wrd", "r": "etf", "t": "ryg", "y": "tuh", "u": "yij", "i": "uok",
+    "o": "ipl", "p": "ol", "a": "qsz", "s": "adwx", "d": "sfe", "f": "dgr", "g": "fht", "h": "gjy",
+    "j": "hku", "k": "jli", "l": "ko", "z": "xa", "x": "zcs", "c": "xvd", "v": "cbf", "b": "vng",
+    "n": "bmh", "m": "nj",
+}  # fmt: skip
+
+
+def with_a_typing_mistake(text: str) -> str:
+    """One word of four letters or more mistyped: a letter missed, two swapped, one typed twice
+    or the key beside it hit ("outsid", "hosue", "folllowing", "pictires"). The first letter is
+    kept, as it mostly is when a thumb slips."""
+    rng = random.Random(f"typo:{text}")
+    words = [m for m in _LETTERS.finditer(text) if len(m.group(0)) >= 4]
+    if not words:
+        return text
+    match = rng.choice(words)
+    word, i = match.group(0), rng.randrange(1, len(match.group(0)))
+    mistake = rng.choice(["missed", "swapped", "twice", "beside"])
+    if mistake == "missed":
+        typed = word[:i] + word[i + 1 :]
+    elif mistake == "swapped" and i < len(word) - 1:
+        typed = word[:i] + word[i + 1] + word[i] + word[i + 2 :]
+    elif mistake == "twice":
+        typed = word[:i] + word[i] + word[i:]
+    else:
+        letter = word[i].lower()
+        typed = word[:i] + rng.choice(NEIGHBOURING_KEYS.get(letter, letter)) + word[i + 1 :]
+    return text[: match.start()] + typed + text[match.end() :]
+
+
 TYPING_HABITS: dict[str, Callable[[str], str]] = {
     "one stretched word": with_a_stretched_word,
     "a greeting first": with_a_greeting_first,
+    "one typing mistake": with_a_typing_mistake,
 }
 
 

@@ -1,4 +1,4 @@
-"""Stretched words and an opening greeting, undone before the NLU reads a child's message."""
+"""Stretched words, an opening greeting and typing mistakes, undone before the NLU reads a child's message."""
 
 import pytest
 from rasa.engine.graph import ExecutionContext
@@ -8,7 +8,15 @@ from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 
-from safeguarding.normalising import NormaliseTyping, unstretch, unstretch_word, without_greeting
+from safeguarding.normalising import (
+    NormaliseTyping,
+    correct_spelling,
+    correct_word,
+    spelling_index,
+    unstretch,
+    unstretch_word,
+    without_greeting,
+)
 
 # A few of the real table's scores (log probabilities): commoner words score higher.
 FREQUENCY = {
@@ -100,6 +108,59 @@ def test_hey_there_is_a_man_keeps_there():
     assert without_greeting("hey there is a man outside my house") == "there is a man outside my house"
 
 
+# Real scores from spaCy's table, and two words only the training data has (scored as rare).
+SPELLINGS = {
+    "outside": -9.0,
+    "outbid": -16.0,
+    "house": -8.6,
+    "pictures": -9.5,
+    "card": -9.0,
+    "cart": -10.4,
+    "sent": -8.9,
+    "rn": -19.0,
+    "sumfin": -19.0,
+}
+
+
+@pytest.fixture(scope="module")
+def index():
+    return spelling_index(SPELLINGS)
+
+
+@pytest.mark.parametrize(
+    ("typed", "meant"),
+    [
+        ("outsid", "outside"),  # a letter missing; "outbid" is as near but rarer
+        ("hosue", "house"),  # two letters swapped
+        ("pictuers", "pictures"),
+        ("housse", "house"),  # a letter added
+        ("Hosue", "House"),
+        ("OUTSID", "OUTSIDE"),
+    ],
+)
+def test_a_word_one_mistake_from_a_known_word_is_corrected(index, typed, meant):
+    assert correct_word(typed, SPELLINGS, index) == meant
+
+
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "sumfin",  # text-speak the training data has
+        "card",  # a known word is never changed, even one a mistake away from another ("cart")
+        "crd",  # shorter than four letters: "hw", "ppl" and "bc" are a child's own words
+        "zxqwv",  # nothing near it
+    ],
+)
+def test_known_short_and_unrecognisable_words_are_kept_as_typed(index, typed):
+    assert correct_word(typed, SPELLINGS, index) == typed
+
+
+def test_a_whole_message_is_corrected_word_by_word_keeping_everything_else(index):
+    typed = "a man is outsid my hosue!! 😢 rn, at 9pm"
+
+    assert correct_spelling(typed, SPELLINGS, index) == "a man is outside my house!! 😢 rn, at 9pm"
+
+
 @pytest.fixture(scope="module")
 def trained(tmp_path_factory):
     """Trained on two examples, with spaCy's real English word table, then loaded from storage."""
@@ -130,6 +191,8 @@ def test_training_data_is_left_as_written_so_the_classifiers_train_as_before(tra
         ("hiii pleeease heeelp hes sooo close", "please help hes so close"),
         ("he sent me more robuuux", "he sent me more robux"),  # a word of the training data
         ("someone is following meeee", "someone is following me"),
+        ("theres a man outsid my hosue", "theres a man outside my house"),
+        ("he keeps asking for pictuers rn", "he keeps asking for pictures rn"),
         ("hi", "hi"),
     ],
 )

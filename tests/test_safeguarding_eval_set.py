@@ -5,9 +5,19 @@ from __future__ import annotations
 from collections import Counter
 
 import pytest
+from editdistpy import damerau_osa
 
 from safeguarding.decision import decide
-from safeguarding.evaluation import BLIND_SETS, DEV_SET, EVAL_SET, load_eval_set, report, score
+from safeguarding.evaluation import (
+    BLIND_SETS,
+    DEV_SET,
+    EVAL_SET,
+    TYPING_HABITS,
+    load_eval_set,
+    report,
+    score,
+    with_a_typing_mistake,
+)
 from safeguarding.levels import RiskLevel
 from tests.test_training_data import normalised
 
@@ -64,3 +74,26 @@ def test_a_blind_sets_report_gives_the_figures_but_not_the_messages():
     assert "false alarms 100.0% (classifier alone 0.0%, matcher alone 100.0%)" in blind
     assert "hes outside" in shown and "my mum is outside" in shown
     assert "outside" not in blind
+
+
+@pytest.mark.parametrize("habit", list(TYPING_HABITS))
+def test_each_typing_habit_gives_a_message_the_same_variant_every_run(habit):
+    texts = [text for text, _ in load_eval_set()]
+
+    assert [TYPING_HABITS[habit](text) for text in texts] == [TYPING_HABITS[habit](text) for text in texts]
+    assert sum(TYPING_HABITS[habit](text) != text for text in texts) >= 0.9 * len(texts)
+
+
+def test_a_typing_mistake_is_one_slip_in_one_longer_word_keeping_its_first_letter():
+    for text, _ in load_eval_set():
+        typed = with_a_typing_mistake(text)
+        changed = [(a, b) for a, b in zip(text.split(" "), typed.split(" "), strict=True) if a != b]
+
+        assert len(changed) <= 1, typed
+        for word, mistyped in changed:
+            assert len(word) >= 4 and mistyped[0] == word[0], (word, mistyped)
+            assert damerau_osa.distance(word, mistyped, 2) == 1, (word, mistyped)
+
+
+def test_a_message_of_short_words_has_no_typing_mistake():
+    assert with_a_typing_mistake("he is by my car now") == "he is by my car now"

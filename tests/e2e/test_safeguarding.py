@@ -22,8 +22,9 @@ pytestmark = pytest.mark.e2e
 
 
 # The first set as written, and typed the way children often type: a child who stretches a word
-# ("pleeease") or opens with "hi" must be caught as well (before safeguarding.normalising, those
-# habits lost 11 emergencies and 12 other disclosures on the first and development sets).
+# ("pleeease"), opens with "hi" or mistypes a word ("outsid") must be caught as well (before
+# safeguarding.normalising, the first two habits lost 11 emergencies and 12 other disclosures on
+# the first and development sets; one mistyped word lost 7 and 7).
 @pytest.fixture(scope="module", params=["as written", *TYPING_HABITS])
 def scores(parse, request):
     typed = TYPING_HABITS.get(request.param, str)
@@ -43,8 +44,16 @@ def test_benign_look_alikes_trigger_the_danger_route_no_more_than_measured(score
     assert scores.danger_false_alarm_rate <= FLOOR_DANGER_FALSE_ALARM_RATE, report(scores)
 
 
-def test_a_stretched_emergency_after_hi_says_999_first_and_keeps_what_the_child_typed(servers, say, sender):
-    typed = "hiii pleeease heeelp theres a man at my dooor"
+@pytest.mark.parametrize(
+    "typed",
+    [
+        "hiii pleeease heeelp theres a man at my dooor",
+        "my dad is hiting me rn",  # read as off-topic before mistakes were corrected
+    ],
+)
+def test_an_emergency_typed_as_children_type_says_999_first_and_keeps_what_they_typed(
+    servers, say, sender, typed
+):
     replies = say(typed)
 
     assert "999" in replies[0]["text"]
