@@ -27,6 +27,7 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
+from spacy.lang.en import English
 from spacy.util import load_language_data, registry
 from symspellpy import SymSpell, Verbosity
 
@@ -95,14 +96,17 @@ def without_greeting(text: str) -> str:
 # Shorter words are left as typed: "hw", "ppl" and "bc" are a child's words, not mistakes, and
 # a short word is one mistake away from too many others.
 MIN_CORRECTED_LENGTH = 4
+# A word with its apostrophe ("couldn't", "they'll") is read whole and never corrected: "couldn"
+# alone is no word, but "could" is the wrong one.
+WORD_WITH_APOSTROPHES = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 
 
 def spelling_index(frequency: Mapping[str, float]) -> SymSpell:
     """SymSpell's index of every known word one mistake away (a letter missing, added, changed,
     or two swapped), for `correct_spelling`.
 
-    Only one mistake: two found a correction for 2 words in all of the sets, and the index takes
-    110 MB instead of 50 (measured 2026-12-03)."""
+    Only one mistake: allowing two found a correction for 2 words in all of the sets, and the
+    index took 110 MB instead of 50 (measured 2026-12-03)."""
     index = SymSpell(max_dictionary_edit_distance=1)
     for word, score in frequency.items():
         # SymSpell ranks spellings by a count; spaCy's table has log probabilities.
@@ -112,14 +116,16 @@ def spelling_index(frequency: Mapping[str, float]) -> SymSpell:
 
 def correct_word(word: str, frequency: Mapping[str, float], index: SymSpell) -> str:
     """The commonest known word one mistake away from a word that is not known ("outsid" ->
-    "outside"); a known word, a short one, or one with nothing near it is kept as typed."""
+    "outside"), starting with the same letter: a slip of the thumb seldom hits the first letter,
+    and "becos" is "because", not "ecos". A known word, a short one, one with an apostrophe, or
+    one with nothing near it is kept as typed."""
     lower = word.lower()
-    if len(lower) < MIN_CORRECTED_LENGTH or lower in frequency:
+    if len(lower) < MIN_CORRECTED_LENGTH or lower in frequency or not WORD.fullmatch(lower):
         return word
-    suggestions = index.lookup(lower, Verbosity.TOP, max_edit_distance=1)
-    if not suggestions:
+    suggestions = index.lookup(lower, Verbosity.CLOSEST, max_edit_distance=1)
+    spelling = next((s.term for s in suggestions if s.term[0] == lower[0]), None)
+    if spelling is None:
         return word
-    spelling = suggestions[0].term
     if word.isupper():
         return spelling.upper()
     return spelling.capitalize() if word[0].isupper() else spelling
@@ -127,7 +133,7 @@ def correct_word(word: str, frequency: Mapping[str, float], index: SymSpell) -> 
 
 def correct_spelling(text: str, frequency: Mapping[str, float], index: SymSpell) -> str:
     """Every mistyped word in the text corrected ("a man outsid my hosue" -> "a man outside my house")."""
-    return WORD.sub(lambda match: correct_word(match.group(0), frequency, index), text)
+    return WORD_WITH_APOSTROPHES.sub(lambda match: correct_word(match.group(0), frequency, index), text)
 
 
 # Rasa glue below; the functions above are the logic (tests/test_normalising.py).
@@ -136,8 +142,8 @@ FREQUENCY_FILE = "frequency.json"
 # spaCy's English word frequencies (log probabilities, from spacy-lookups-data). Words rarer than
 # this are mostly typos and names, and would only make the file in the model larger.
 RAREST = -17.0
-# A word of the training data that the table lacks ("sumfin", "robux") still counts as a
-# spelling, as a rare one.
+# A word of the training data that the table lacks ("sumfin", "robux"), or a contraction without
+# its apostrophe ("itll"), still counts as a spelling, as a rare one.
 TRAINING_WORD = -19.0
 
 
@@ -191,6 +197,11 @@ class NormaliseTyping(GraphComponent):
             for word in WORD.findall((example.get(TEXT) or "").lower()):
                 if not STRETCH.search(word):
                     frequency.setdefault(word, TRAINING_WORD)
+        # Contractions typed without the apostrophe ("couldnt", "itll", "hows") are words too:
+        # spaCy's English tokenizer knows them, the word table mostly does not.
+        for word in English.Defaults.tokenizer_exceptions:
+            if WORD.fullmatch(word):
+                frequency.setdefault(word.lower(), TRAINING_WORD)
         with self._model_storage.write_to(self._resource) as directory:
             (directory / FREQUENCY_FILE).write_text(json.dumps(frequency, sort_keys=True))
         # Messages are read by the component Rasa loads from the model storage written here.

@@ -116,6 +116,8 @@ SPELLINGS = {
     "pictures": -9.5,
     "card": -9.0,
     "cart": -10.4,
+    "scared": -10.1,
+    "ecos": -15.0,
     "sent": -8.9,
     "rn": -19.0,
     "sumfin": -19.0,
@@ -136,6 +138,7 @@ def index():
         ("housse", "house"),  # a letter added
         ("Hosue", "House"),
         ("OUTSID", "OUTSIDE"),
+        ("scard", "scared"),  # the same first letter, though "card" is commoner
     ],
 )
 def test_a_word_one_mistake_from_a_known_word_is_corrected(index, typed, meant):
@@ -149,6 +152,8 @@ def test_a_word_one_mistake_from_a_known_word_is_corrected(index, typed, meant):
         "card",  # a known word is never changed, even one a mistake away from another ("cart")
         "crd",  # shorter than four letters: "hw", "ppl" and "bc" are a child's own words
         "zxqwv",  # nothing near it
+        "becos",  # "ecos" is one mistake away but starts with another letter
+        "housen't",  # a word with an apostrophe is read whole
     ],
 )
 def test_known_short_and_unrecognisable_words_are_kept_as_typed(index, typed):
@@ -193,6 +198,8 @@ def test_training_data_is_left_as_written_so_the_classifiers_train_as_before(tra
         ("someone is following meeee", "someone is following me"),
         ("theres a man outsid my hosue", "theres a man outside my house"),
         ("he keeps asking for pictuers rn", "he keeps asking for pictures rn"),
+        ("he couldn't stop and itll happen again", "he couldn't stop and itll happen again"),
+        ("hes scard and couldnt stop", "hes scared and couldnt stop"),
         ("hi", "hi"),
     ],
 )
