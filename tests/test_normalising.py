@@ -108,7 +108,8 @@ def test_hey_there_is_a_man_keeps_there():
     assert without_greeting("hey there is a man outside my house") == "there is a man outside my house"
 
 
-# Real scores from spaCy's table, and two words only the training data has (scored as rare).
+# Scores on the scale of spaCy's table (commoner words higher), and two words only the training
+# data has (scored as rare).
 SPELLINGS = {
     "outside": -9.0,
     "outbid": -16.0,
