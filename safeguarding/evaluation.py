@@ -36,6 +36,7 @@ BLIND_SETS = tuple(
         "blind_set_10.yml",
         "blind_set_11.yml",
         "blind_set_12.yml",
+        "blind_set_13.yml",
     )
 )
 
