@@ -679,7 +679,7 @@ RULES: tuple[Rule, ...] = (
         RiskLevel.SELF_HARM,
         [
             [
-                lemma("kill hurt cut harm end stab hang starve burn"),
+                lemma("kill hurt cut harm end stab hang starve burn hit punch slap scratch"),
                 word("myself meself mysef myslef"),
             ],
             [word("suicide suicidal selfharm overdose od kms")],
@@ -738,6 +738,24 @@ RULES: tuple[Rule, ...] = (
             [word("stand stood standing"), word("on"), word("the a"), word("bridge edge roof")],
             [NOT, word("be"), word("here around alive"), word("much for"), word("longer long")],
             [lemma("tell"), word("me"), word("i", optional=True), word("should"), word("jump die")],
+            [lemma("tell"), word("me"), word("to"), word("kys die")],
+            # pills saved up or taken on purpose, a goodbye, no point in being here, not deserving food
+            [lemma("collect save stockpile hoard"), *gap(3), word("paracetamol pills tablets meds")],
+            [lemma("take"), *gap(5), word("paracetamol pills tablets meds"), *gap(6), word("purpose")],
+            [lemma("take"), word("everything all"), *gap(3), word("medicine meds pills")],
+            [NOT, word("be"), word("here around alive"), word("after"), word("tonight today tomorrow")],
+            [
+                lemma("tell"),
+                word("my"),
+                word("mum mom dad parents family friends mates"),
+                word("i"),
+                word("love luv"),
+            ],
+            [word("stop stopped"), word("existing")],
+            [NOT, word("see"), word("the a any"), word("point"), *gap(2), word("being living alive life")],
+            [NOT, lemma("deserve"), word("food")],
+            [NOT, lemma("deserve"), word("to"), word("eat live exist")],
+            [word("make"), word("it"), word("all", optional=True), word("stop"), word("myself")],
         ],
         unless_next=frozenset({"my", "ur", "your", "her", "his", "of", "laughing"}),  # "die my hair pink"
     ),

@@ -80,6 +80,17 @@ def detect():
         ("the voice in my head keeps telling me i should die", RiskLevel.SELF_HARM),
         ("i gave my games away cos i wont need them soon", RiskLevel.SELF_HARM),
         ("year 10s keep taking my lunch money", RiskLevel.BULLYING),
+        # self-harm warning signs the classifier missed (2026-12-03, fifth session)
+        ("ive been saving up tablets from the cupboard", RiskLevel.SELF_HARM),
+        ("i took extra meds last night on purpose", RiskLevel.SELF_HARM),
+        ("gonna take everything in the medicine box", RiskLevel.SELF_HARM),
+        ("i wont be here after tonight", RiskLevel.SELF_HARM),
+        ("tell my family i love them ok", RiskLevel.SELF_HARM),
+        ("someone on tiktok told me to kys", RiskLevel.SELF_HARM),
+        ("i keep slapping myself when i get it wrong", RiskLevel.SELF_HARM),
+        ("everyone would be fine if i stopped existing", RiskLevel.SELF_HARM),
+        ("i dont see any point in living", RiskLevel.SELF_HARM),
+        ("i dont deserve food today", RiskLevel.SELF_HARM),
     ],
 )
 def test_risky_messages_are_caught_at_their_level(detect, text, level):
@@ -128,6 +139,15 @@ def test_risky_messages_are_caught_at_their_level(detect, text, level):
         "my mum said dont bring anyone to the party",
         "the party is at 7 dont bring anyone else",
         "can i bring my pics to sell for money at the fair",
+        # beside the self-harm rules of the fifth session
+        "ive been collecting pokemon cards for weeks",
+        "i took my hayfever tablets this morning",
+        "i dont deserve a detention for that",
+        "i dont see the point of homework on a friday",
+        "i wont be around after school im at training",
+        "my coach told me to jump higher",
+        "i pinch myself every morning cos we won the league",
+        "tell my mum ill be home at 6",
     ],
 )
 def test_look_alikes_are_not_flagged(detect, text):
