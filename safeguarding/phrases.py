@@ -66,6 +66,9 @@ PRIVATE_APP = word(
     "snap snapchat whatsapp telegram kik wickr signal private dm dms discord insta "
     "instagram wechat skype facetime another different other"
 )
+ONLINE = word(
+    "insta instagram snap snapchat online discord roblox tiktok fortnite gaming gamer whatsapp minecraft"
+)
 FRIEND = word("friend friends mate mates bestie bff bestfriend sister sis brother bro cousin pal classmate")
 MY_FRIEND = [word("my"), word("best", optional=True), FRIEND]  # "my mate", "my best friend"
 HOME = word("house hous door dor home window flat gate bedroom room school skool street road")
@@ -79,7 +82,8 @@ GROWN_UP_FAMILY = frozenset(
 # People, pets and callers a child names when all is well ("my nan is at the door").
 FAMILY = GROWN_UP_FAMILY | frozenset(
     "sister sis brother bro cousin teacher tutor coach friend mate bestie dog cat puppy kitten "
-    "hamster rabbit bunny budgie tortoise ref delivery postman postie courier pizza".split()
+    "hamster rabbit bunny budgie tortoise ref delivery postman postie courier pizza "
+    "squirrel wasp bee hedgehog fox bird seagull pigeon goose swan spider horse".split()
 )
 FAMILY_WINDOW = 4
 QUESTION_STARTS = frozenset("how what whats wat is can should does do why when will would".split())
@@ -104,6 +108,10 @@ ALARM = frozenset(
 # Laughter: a child who laughs about it and says no word of alarm is not in danger now ("my brother
 # is hitting me with a pillow lol"). "hes outside lol im scared" still fires.
 LAUGHTER = frozenset("lol lool lolol lmao lmfao haha hahaha ahaha hehe jk 😂 🤣 💀 😅 😆".split())
+# Words of alarm that also fill everyday sentences ("she won't let me out till I finish my homework
+# lol", "hiding from the teacher lol"): beside laughter they do not count as alarm.
+EVERYDAY_ALARM = frozenset("wo ca cant wont stop rn hiding hide alone trying tryna ran run".split())
+ALARM_BESIDE_LAUGHTER = ALARM - EVERYDAY_ALARM
 
 
 @dataclass(frozen=True)
@@ -524,6 +532,7 @@ RULES: tuple[Rule, ...] = (
             [word("round around"), word("and"), word("round around"), word("me")],
             [word("stopped stops"), word("when"), word("i"), word("stopped stop")],
             [lemma("offer"), word("me"), word("a"), word("lift ride")],
+            [word("come get"), word("in into"), word("the his a"), word("van car")],
             [word("said says"), word("get"), word("in")],
             [word("pulled"), word("up"), *gap(4), word("get")],
             [word("same"), word("car van man guy"), *gap(3), word("again back stopped")],
@@ -662,6 +671,55 @@ RULES: tuple[Rule, ...] = (
         ],
         unless_next=frozenset({"my", "friends", "mates", "nan", "mum", "dad", "family"}),
         not_after_family=True,
+    ),
+    Rule(
+        # "he says he'll give me a lift home"; a grown-up of the family giving one is calm
+        "given_a_lift",
+        RiskLevel.IMMEDIATE_DANGER,
+        [[lemma("give"), word("me"), word("a"), word("lift ride")]],
+        not_after_family=True,
+        not_in_fiction=True,
+        calm_with_family=True,
+    ),
+    Rule(
+        "on_the_way_to_someone_from_online",
+        RiskLevel.IMMEDIATE_DANGER,
+        [
+            [
+                word("skipping skipped bunking skiving wagging"),
+                *gap(3),
+                word("to"),
+                lemma("meet see"),
+                *gap(2),
+                ONLINE,
+            ],
+            [
+                word("skipping skipped bunking skiving wagging"),
+                *gap(3),
+                word("to"),
+                lemma("meet see"),
+                word("him her"),
+            ],
+            [
+                word("on in"),
+                word("a the"),
+                word("train bus tram taxi uber coach"),
+                *gap(4),
+                word("to"),
+                lemma("meet see"),
+                *gap(2),
+                ONLINE,
+            ],
+            # the person who has been messaging them has come to them
+            [
+                lemma("message text chat dm snap"),
+                word("me"),
+                *gap(3),
+                word("at outside"),
+                word("the my"),
+                word("door house school window gate"),
+            ],
+        ],
     ),
     Rule(
         "hiding_from_someone",
@@ -1124,7 +1182,9 @@ class PhraseDetector:
         general_question = _general_question(doc)
         fiction = _about_fiction(doc)
         calm_family = not alarmed and any(token.lower_ in GROWN_UP_FAMILY for token in doc)
-        laughing = not alarmed and any(token.lower_ in LAUGHTER for token in doc)
+        laughing = any(token.lower_ in LAUGHTER for token in doc) and not any(
+            token.lower_ in ALARM_BESIDE_LAUGHTER for token in doc
+        )
         fired = sorted(
             {
                 rule.name

@@ -91,6 +91,13 @@ def detect():
         ("everyone would be fine if i stopped existing", RiskLevel.SELF_HARM),
         ("i dont see any point in living", RiskLevel.SELF_HARM),
         ("i dont deserve food today", RiskLevel.SELF_HARM),
+        # emergencies written beside look-alikes (development set, fifth session of 2026-12-03)
+        ("skipped science to meet my roblox friend at the station", RiskLevel.IMMEDIATE_DANGER),
+        ("on the bus into town to see my snap friend", RiskLevel.IMMEDIATE_DANGER),
+        ("the guy who keeps messaging me is outside my school", RiskLevel.IMMEDIATE_DANGER),
+        ("he says hell give me a lift back to his", RiskLevel.IMMEDIATE_DANGER),
+        ("a man at the park said come in the van", RiskLevel.IMMEDIATE_DANGER),
+        ("lol he wont let me leave im scared", RiskLevel.IMMEDIATE_DANGER),
     ],
 )
 def test_risky_messages_are_caught_at_their_level(detect, text, level):
@@ -148,6 +155,13 @@ def test_risky_messages_are_caught_at_their_level(detect, text, level):
         "my coach told me to jump higher",
         "i pinch myself every morning cos we won the league",
         "tell my mum ill be home at 6",
+        # beside the danger rules of the fifth session
+        "my grandad said i cant leave till the jigsaw is done lol",
+        "im hiding from the teacher cos i forgot my pe kit lol",
+        "a wasp keeps following me round the garden",
+        "my uncle will give me a lift to the match",
+        "on the bus to meet my friends from school",
+        "mum said come in the car its raining",
     ],
 )
 def test_look_alikes_are_not_flagged(detect, text):
