@@ -74,6 +74,21 @@ SECRECY_AT_END: list[Pattern] = [
     [lemma("see read watch"), word("this these"), word("chat convo", optional=True)],
 ]
 
+# Asking leave to tell, and nothing else: "umm can i tell u something", "i need to tell someone
+# something". The classifier may read such a message as a question about whom to tell (one
+# training read "can i tell u something" as "who is a trusted adult" at 0.6), but it asks nothing.
+ASKING_TO_TELL_PATTERNS: list[Pattern] = [
+    [lemma("can could"), word("i"), lemma("tell ask"), YOU, SOMETHING],
+    [
+        lemma("want wanna need"),
+        word("to", optional=True),
+        TELL,
+        word("u you someone somebody", optional=True),
+        SOMETHING,
+    ],
+    [word("gonna gon going"), word("na to", optional=True), TELL, SOMETHING],
+]
+
 HESITATING_PATTERNS: list[Pattern] = [
     # backing off: "never mind", "forget it", "its nothing", "dw about it", "doesnt matter"
     [word("never"), word("mind")],
@@ -99,16 +114,8 @@ HESITATING_PATTERNS: list[Pattern] = [
     [word("here"), word("goes")],
     [word("off"), word("my"), word("chest")],
     # about to tell: "can i tell u something", "something happened", "its about someone"
-    [lemma("can could"), word("i"), lemma("tell ask"), YOU, SOMETHING],
-    [
-        lemma("want wanna need"),
-        word("to", optional=True),
-        TELL,
-        word("u you someone somebody", optional=True),
-        SOMETHING,
-    ],
+    *ASKING_TO_TELL_PATTERNS,
     [word("if can"), word("i"), lemma("talk ask tell say"), word("about to u you", optional=True), SOMETHING],
-    [word("gonna gon going"), word("na to", optional=True), TELL, SOMETHING],
     [SOMETHING, word("happened happend happen")],
     [word("did"), SOMETHING, word("bad wrong stupid")],
     [word("its it"), word("s 's", optional=True), word("about"), word("someone somebody")],
@@ -129,6 +136,21 @@ class HesitationDetector:
         self._matcher.add("secrecy_at_start", SECRECY_AT_START)
         self._matcher.add("secrecy_at_end", SECRECY_AT_END)
         self._matcher.add(Hesitation.HESITATING.value, HESITATING_PATTERNS)
+        self._asking_to_tell = Matcher(vocab)
+        self._asking_to_tell.add("asking_to_tell", ASKING_TO_TELL_PATTERNS)
+
+    def only_asks_to_tell(self, doc: Doc) -> bool:
+        """Whether the message only asks leave to tell, around pauses ("umm", "ok so"): it is no
+        question, whatever the classifier read, so the bot gives time rather than an answer."""
+        for _, start, end in self._asking_to_tell(doc):
+            rest = [
+                token.lower_
+                for token in [*doc[:start], *doc[end:]]
+                if not token.is_punct and not token.is_space
+            ]
+            if all(PAUSES.match(word) or word in FILLERS for word in rest):
+                return True
+        return False
 
     def detect(self, doc: Doc) -> Hesitation | None:
         words = [token for token in doc if not token.is_punct and not token.is_space]

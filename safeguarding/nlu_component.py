@@ -75,7 +75,9 @@ class SafeguardingDetector(GraphComponent):
             elif assessment.level is RiskLevel.NONE:
                 hesitation = self._hesitation(message)
                 message.set(HESITATION, hesitation and hesitation.value, add_to_output=True)
-                if hesitation and intent.get("name") in REPLACEABLE_INTENTS:
+                if hesitation and (
+                    intent.get("name") in REPLACEABLE_INTENTS or self._only_asks_to_tell(message)
+                ):
                     message.data[INTENT] = {**intent, "name": HESITATION_INTENT}
         return messages
 
@@ -91,6 +93,14 @@ class SafeguardingDetector(GraphComponent):
         if self._detector is None:
             self._detector = PhraseDetector(doc.vocab)
         return self._detector.detect(doc)
+
+    def _only_asks_to_tell(self, message: Message) -> bool:
+        doc = _doc(message)
+        return (
+            doc is not None
+            and self._hesitation_detector is not None
+            and self._hesitation_detector.only_asks_to_tell(doc)
+        )
 
     def _hesitation(self, message: Message) -> Hesitation | None:
         doc = _doc(message)

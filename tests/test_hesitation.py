@@ -108,6 +108,30 @@ def test_a_question_the_bot_answers_keeps_its_answer(nlp):
     assert message.get(INTENT)["name"] == "chitchat_ask_is_bot"
 
 
+@pytest.mark.parametrize(
+    "text",
+    ["umm can i tell u something", "i need to tell someone something", "ok so can i ask you something"],
+)
+def test_only_asking_to_tell_is_given_time_whatever_question_the_classifier_read(nlp, text):
+    (message,) = SafeguardingDetector().process([parsed(nlp, text, "ask_who_is_trusted_adult")])
+
+    assert message.get(INTENT)["name"] == "nlu_fallback"
+    assert message.get(HESITATION) == "hesitating"
+
+
+@pytest.mark.parametrize(
+    ("text", "intent"),
+    [
+        ("can i ask u something about snap map", "ask_location_sharing"),
+        ("what if i dont wanna tell my parents", "ask_who_is_trusted_adult"),
+    ],
+)
+def test_a_question_beside_asking_to_tell_keeps_its_answer(nlp, text, intent):
+    (message,) = SafeguardingDetector().process([parsed(nlp, text, intent)])
+
+    assert message.get(INTENT)["name"] == intent
+
+
 def test_a_disclosure_is_never_turned_into_a_hesitation(nlp):
     (message,) = SafeguardingDetector().process(
         [parsed(nlp, "promise u wont tell but he keeps asking for nudes", "chitchat_off_topic")]
