@@ -10,6 +10,7 @@ a disclosure is always answered as one (`safeguarding.nlu_component`).
 from __future__ import annotations
 
 import re
+from collections.abc import Iterable
 
 from spacy.matcher import Matcher
 from spacy.tokens import Doc, Token
@@ -142,18 +143,13 @@ class HesitationDetector:
     def only_asks_to_tell(self, doc: Doc) -> bool:
         """Whether the message only asks leave to tell, around pauses ("umm", "ok so"): it is no
         question, whatever the classifier read, so the bot gives time rather than an answer."""
-        for _, start, end in self._asking_to_tell(doc):
-            rest = [
-                token.lower_
-                for token in [*doc[:start], *doc[end:]]
-                if not token.is_punct and not token.is_space
-            ]
-            if all(PAUSES.match(word) or word in FILLERS for word in rest):
-                return True
-        return False
+        return any(
+            all(_pause_or_filler(token.lower_) for token in _words([*doc[:start], *doc[end:]]))
+            for _, start, end in self._asking_to_tell(doc)
+        )
 
     def detect(self, doc: Doc) -> Hesitation | None:
-        words = [token for token in doc if not token.is_punct and not token.is_space]
+        words = _words(doc)
         if not words or len(words) > MAX_WORDS:
             return None
         found = set()
@@ -174,9 +170,17 @@ class HesitationDetector:
         return None
 
 
+def _words(tokens: Iterable[Token]) -> list[Token]:
+    return [token for token in tokens if not token.is_punct and not token.is_space]
+
+
+def _pause_or_filler(word: str) -> bool:
+    return bool(PAUSES.match(word)) or word in FILLERS
+
+
 def _only_pauses(words: list[Token]) -> bool:
     lowered = [token.lower_ for token in words]
-    return all(PAUSES.match(w) or w in FILLERS for w in lowered) and any(PAUSES.match(w) for w in lowered)
+    return all(_pause_or_filler(w) for w in lowered) and any(PAUSES.match(w) for w in lowered)
 
 
 # A message that stops mid-way: "theres this guy and...", "so he sent me something and um".

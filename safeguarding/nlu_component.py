@@ -96,19 +96,17 @@ class SafeguardingDetector(GraphComponent):
 
     def _only_asks_to_tell(self, message: Message) -> bool:
         doc = _doc(message)
-        return (
-            doc is not None
-            and self._hesitation_detector is not None
-            and self._hesitation_detector.only_asks_to_tell(doc)
-        )
+        return doc is not None and self._hesitations(doc).only_asks_to_tell(doc)
 
     def _hesitation(self, message: Message) -> Hesitation | None:
         doc = _doc(message)
-        if doc is None:
-            return None
+        return None if doc is None else self._hesitations(doc).detect(doc)
+
+    def _hesitations(self, doc: Doc) -> HesitationDetector:
+        """Built on first use, from the vocabulary of the first message's doc."""
         if self._hesitation_detector is None:
             self._hesitation_detector = HesitationDetector(doc.vocab)
-        return self._hesitation_detector.detect(doc)
+        return self._hesitation_detector
 
 
 def _doc(message: Message) -> Doc | None:
