@@ -646,7 +646,7 @@ RULES: tuple[Rule, ...] = (
                 *gap(3),
                 word("from"),
                 *gap(1),
-                word("insta instagram snap snapchat online discord roblox tiktok fortnite gaming whatsapp"),
+                ONLINE,
             ],
             [word("on"), word("the"), word("train bus tram way"), *gap(2), word("to"), lemma("meet")],
             [
