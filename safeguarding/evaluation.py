@@ -37,6 +37,7 @@ BLIND_SETS = tuple(
         "blind_set_11.yml",
         "blind_set_12.yml",
         "blind_set_13.yml",
+        "blind_set_14.yml",
     )
 )
 
