@@ -1,6 +1,7 @@
 """What the bot says when a child discloses something worrying: the route for each risk level.
 
 Each name is a response in domain.yml. Order matters: for immediate danger, 999 comes first.
+Every route names 999: an emergency the detectors read as another disclosure still hears it.
 """
 
 from __future__ import annotations
@@ -28,6 +29,9 @@ ROUTES: dict[RiskLevel, tuple[str, ...]] = {
         "utter_tell_trusted_adult",
         "utter_report_to_ceop",
         "utter_childline_number",
+        # Of the 45 emergencies both detectors missed on blind sets 1-13, 13 were read as this
+        # level and 6 as bullying (README "Safeguarding").
+        "utter_call_999_if_in_danger",
     ),
     RiskLevel.BULLYING: (
         "utter_bullying_not_your_fault",
@@ -35,6 +39,7 @@ ROUTES: dict[RiskLevel, tuple[str, ...]] = {
         "utter_bullying_keep_evidence",
         "utter_tell_trusted_adult",
         "utter_childline_number",
+        "utter_call_999_if_in_danger",
     ),
     RiskLevel.FRIEND_AT_RISK: (
         "utter_friend_right_to_tell",

@@ -114,6 +114,13 @@ def test_exploitation_and_danger_say_it_is_not_their_fault_and_give_ceop_and_chi
     assert "0800 1111" in texts
 
 
+@pytest.mark.parametrize("level", list(ROUTES))
+def test_every_route_says_to_call_999_in_danger(level, domain):
+    # An emergency the detectors read as blackmail or a threat must still hear 999.
+    texts = " ".join(domain["responses"][name][0]["text"] for name in route_for(level))
+    assert "999" in texts
+
+
 def test_self_harm_gives_childline_samaritans_and_999(domain):
     texts = " ".join(domain["responses"][name][0]["text"] for name in route_for(RiskLevel.SELF_HARM))
     assert "0800 1111" in texts and "116 123" in texts and "999" in texts
