@@ -90,7 +90,11 @@ def test_a_disclosure_in_the_middle_of_another_conversation_is_answered_at_once(
 
 
 def test_look_alikes_get_no_danger_route(say):
-    assert "999" not in texts(say("this level is killing me lol"))
+    # Off-topic chat is reminded of 999 in one calm line, but not told to call now.
+    said = texts(say("this level is killing me lol"))
+
+    assert "call 999 now" not in said
+    assert "not your fault" not in said
 
 
 def test_a_flagged_turn_is_recorded_for_counsellors(servers, say, sender):
