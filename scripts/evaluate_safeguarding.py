@@ -7,12 +7,14 @@ import logging
 import sys
 from pathlib import Path
 
+import yaml
 from rasa.core.agent import Agent
 from rasa.utils.log_utils import configure_structlog
 
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from actions.disclosure_routes import route_for  # noqa: E402
 from safeguarding.decision import Assessment  # noqa: E402
 from safeguarding.evaluation import (  # noqa: E402
     BLIND_SETS,
@@ -22,7 +24,9 @@ from safeguarding.evaluation import (  # noqa: E402
     report,
     score,
 )
-from safeguarding.levels import RiskLevel  # noqa: E402
+from safeguarding.levels import RiskLevel, level_of_intent  # noqa: E402
+
+DISCLOSURE_ACTION = "action_respond_to_disclosure"
 
 SETS = {
     EVAL_SET: "Safeguarding evaluation set (never trained on; pytest holds the floors)",
@@ -33,14 +37,58 @@ SETS = {
 }
 
 
+def rule_replies(rules: Path = ROOT / "data" / "rules") -> dict[str, list[str]]:
+    """What the bot does after each intent, from the rules (they win whatever came before)."""
+    replies: dict[str, list[str]] = {}
+    for path in sorted(rules.glob("*.yml")):
+        for rule in yaml.safe_load(path.read_text()).get("rules", []):
+            steps = rule.get("steps", [])
+            if steps and "intent" in steps[0]:
+                replies[steps[0]["intent"]] = [step["action"] for step in steps[1:] if "action" in step]
+    return replies
+
+
+def reply_responses(intent: str, assessment: Assessment, rules: dict[str, list[str]]) -> list[str]:
+    """The responses a child is sent for a first message the NLU read this way."""
+    responses = []
+    for action in rules.get(intent, []):
+        if action == DISCLOSURE_ACTION:  # as actions/disclosures.py answers it
+            level = max(assessment.level, level_of_intent(intent))
+            responses += route_for(level, intent, assessment.matched_rules)
+        else:
+            responses.append(action)
+    return responses
+
+
+def names_999(responses: list[str], domain: dict) -> bool:
+    texts = (variant.get("text", "") for name in responses for variant in domain["responses"].get(name, []))
+    return any("999" in text for text in texts)
+
+
 async def main(model: Path) -> None:
     configure_structlog(logging.WARNING)  # not one debug line per parsed message
     agent = Agent.load(str(model))
+    rules = rule_replies()
+    domain = yaml.safe_load((ROOT / "domain.yml").read_text())
     for path, title in SETS.items():
-        results = await assessed(agent, load_eval_set(path))
+        results, told = [], {RiskLevel.IMMEDIATE_DANGER: 0, RiskLevel.NONE: 0}
+        for text, truth in load_eval_set(path):
+            parsed = await agent.parse_message(text)
+            assessment = Assessment.from_dict(parsed["safeguarding"])
+            results.append((text, truth, assessment))
+            if truth in told:
+                told[truth] += names_999(reply_responses(parsed["intent"]["name"], assessment, rules), domain)
         print(f"\n{title}: {path.name}, {len(results)} messages")
         # A blind set's misses are not printed: reading them is how a set stops being blind.
-        print(report(score(results), show_messages=path not in BLIND_SETS))
+        scores = score(results)
+        print(report(scores, show_messages=path not in BLIND_SETS))
+        # The safety net under the misses: an emergency read as something else may still hear 999
+        # ("If you are in danger right now, call 999"), and what that costs harmless messages.
+        print(
+            f"reply names 999 (danger route or the one-line reminder): emergencies "
+            f"{told[RiskLevel.IMMEDIATE_DANGER]} of {scores.total.get(RiskLevel.IMMEDIATE_DANGER, 0)}, "
+            f"benign {told[RiskLevel.NONE]} of {scores.benign}"
+        )
     # The first set again, typed the way children often type (safeguarding.normalising).
     for habit, typed in TYPING_HABITS.items():
         results = await assessed(agent, [(typed(text), truth) for text, truth in load_eval_set(EVAL_SET)])
