@@ -71,40 +71,39 @@ async def main(model: Path) -> None:
     rules = rule_replies()
     domain = yaml.safe_load((ROOT / "domain.yml").read_text())
     for path, title in SETS.items():
-        results, told = [], {RiskLevel.IMMEDIATE_DANGER: 0, RiskLevel.NONE: 0}
-        for text, truth in load_eval_set(path):
-            parsed = await agent.parse_message(text)
-            assessment = Assessment.from_dict(parsed["safeguarding"])
-            results.append((text, truth, assessment))
-            if truth in told:
-                told[truth] += names_999(reply_responses(parsed["intent"]["name"], assessment, rules), domain)
+        results, intents = await assessed(agent, load_eval_set(path))
         print(f"\n{title}: {path.name}, {len(results)} messages")
         # A blind set's misses are not printed: reading them is how a set stops being blind.
-        scores = score(results)
-        print(report(scores, show_messages=path not in BLIND_SETS))
+        print(report(score(results), show_messages=path not in BLIND_SETS))
         # The safety net under the misses: an emergency read as something else may still hear 999
         # ("If you are in danger right now, call 999"), and what that costs harmless messages.
+        told = {RiskLevel.IMMEDIATE_DANGER: [0, 0], RiskLevel.NONE: [0, 0]}
+        for (_, truth, assessment), intent in zip(results, intents, strict=True):
+            if truth in told:
+                told[truth][0] += names_999(reply_responses(intent, assessment, rules), domain)
+                told[truth][1] += 1
+        (danger, emergencies), (benign, harmless) = told.values()
         print(
-            f"reply names 999 (danger route or the one-line reminder): emergencies "
-            f"{told[RiskLevel.IMMEDIATE_DANGER]} of {scores.total.get(RiskLevel.IMMEDIATE_DANGER, 0)}, "
-            f"benign {told[RiskLevel.NONE]} of {scores.benign}"
+            "reply names 999 (danger route or the one-line reminder): "
+            f"emergencies {danger} of {emergencies}, benign {benign} of {harmless}"
         )
     # The first set again, typed the way children often type (safeguarding.normalising).
     for habit, typed in TYPING_HABITS.items():
-        results = await assessed(agent, [(typed(text), truth) for text, truth in load_eval_set(EVAL_SET)])
+        results, _ = await assessed(agent, [(typed(text), truth) for text, truth in load_eval_set(EVAL_SET)])
         print(f"\nThe evaluation set typed with {habit}: {EVAL_SET.name}, {len(results)} messages")
         print(report(score(results), show_messages=False))
 
 
 async def assessed(
     agent: Agent, items: list[tuple[str, RiskLevel]]
-) -> list[tuple[str, RiskLevel, Assessment]]:
-    """Each message with its true level and what the model's NLU made of it."""
-    results = []
+) -> tuple[list[tuple[str, RiskLevel, Assessment]], list[str]]:
+    """Each message with its true level and what the model's NLU made of it, and the intent it gave."""
+    results, intents = [], []
     for text, truth in items:
         parsed = await agent.parse_message(text)
         results.append((text, truth, Assessment.from_dict(parsed["safeguarding"])))
-    return results
+        intents.append(parsed["intent"]["name"])
+    return results, intents
 
 
 if __name__ == "__main__":
