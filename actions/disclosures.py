@@ -24,6 +24,13 @@ def assessment_of(latest_message: dict[str, Any]) -> Assessment:
     return decide(level_of_intent(intent), RiskLevel.NONE)
 
 
+def answer(assessment: Assessment, intent: str | None) -> tuple[RiskLevel, list[str]]:
+    """The level a disclosure is answered at (the intent's, or higher if a detector saw more) and
+    the responses to send."""
+    level = max(assessment.level, level_of_intent(intent))
+    return level, route_for(level, intent, assessment.matched_rules)
+
+
 class ActionRespondToDisclosure(Action):
     def name(self) -> str:
         return "action_respond_to_disclosure"
@@ -34,8 +41,8 @@ class ActionRespondToDisclosure(Action):
         message = tracker.latest_message
         intent = (message.get("intent") or {}).get("name")
         assessment = assessment_of(message)
-        level = max(assessment.level, level_of_intent(intent))
-        for response in route_for(level, intent, assessment.matched_rules):
+        level, responses = answer(assessment, intent)
+        for response in responses:
             dispatcher.utter_message(response=response)
 
         highest_so_far = max(level, RiskLevel.from_label(tracker.get_slot(RISK_LEVEL_SLOT)))

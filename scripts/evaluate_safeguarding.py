@@ -14,7 +14,7 @@ from rasa.utils.log_utils import configure_structlog
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from actions.disclosure_routes import route_for  # noqa: E402
+from actions.disclosures import answer  # noqa: E402
 from safeguarding.decision import Assessment  # noqa: E402
 from safeguarding.evaluation import (  # noqa: E402
     BLIND_SETS,
@@ -24,7 +24,7 @@ from safeguarding.evaluation import (  # noqa: E402
     report,
     score,
 )
-from safeguarding.levels import RiskLevel, level_of_intent  # noqa: E402
+from safeguarding.levels import RiskLevel  # noqa: E402
 
 DISCLOSURE_ACTION = "action_respond_to_disclosure"
 
@@ -52,9 +52,8 @@ def reply_responses(intent: str, assessment: Assessment, rules: dict[str, list[s
     """The responses a child is sent for a first message the NLU read this way."""
     responses = []
     for action in rules.get(intent, []):
-        if action == DISCLOSURE_ACTION:  # as actions/disclosures.py answers it
-            level = max(assessment.level, level_of_intent(intent))
-            responses += route_for(level, intent, assessment.matched_rules)
+        if action == DISCLOSURE_ACTION:
+            responses += answer(assessment, intent)[1]
         else:
             responses.append(action)
     return responses
@@ -74,18 +73,22 @@ async def main(model: Path) -> None:
         results, intents = await assessed(agent, load_eval_set(path))
         print(f"\n{title}: {path.name}, {len(results)} messages")
         # A blind set's misses are not printed: reading them is how a set stops being blind.
-        print(report(score(results), show_messages=path not in BLIND_SETS))
+        scores = score(results)
+        print(report(scores, show_messages=path not in BLIND_SETS))
         # The safety net under the misses: an emergency read as something else may still hear 999
         # ("If you are in danger right now, call 999"), and what that costs harmless messages.
-        told = {RiskLevel.IMMEDIATE_DANGER: [0, 0], RiskLevel.NONE: [0, 0]}
-        for (_, truth, assessment), intent in zip(results, intents, strict=True):
-            if truth in told:
-                told[truth][0] += names_999(reply_responses(intent, assessment, rules), domain)
-                told[truth][1] += 1
-        (danger, emergencies), (benign, harmless) = told.values()
+        told = {
+            level: sum(
+                names_999(reply_responses(intent, assessment, rules), domain)
+                for (_, truth, assessment), intent in zip(results, intents, strict=True)
+                if truth is level
+            )
+            for level in (RiskLevel.IMMEDIATE_DANGER, RiskLevel.NONE)
+        }
         print(
-            "reply names 999 (danger route or the one-line reminder): "
-            f"emergencies {danger} of {emergencies}, benign {benign} of {harmless}"
+            "reply names 999 (danger route or the one-line reminder): emergencies "
+            f"{told[RiskLevel.IMMEDIATE_DANGER]} of {scores.total.get(RiskLevel.IMMEDIATE_DANGER, 0)}, "
+            f"benign {told[RiskLevel.NONE]} of {scores.benign}"
         )
     # The first set again, typed the way children often type (safeguarding.normalising).
     for habit, typed in TYPING_HABITS.items():
