@@ -18,7 +18,7 @@ from __future__ import annotations
 import argparse
 import re
 import sys
-from collections import defaultdict
+from collections import Counter, defaultdict
 from collections.abc import Iterable, Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -87,6 +87,29 @@ class Link:
 def normalised(text: str) -> str:
     """Lower case letters and digits only, so "Hi!!" and "hi" count as the same example."""
     return " ".join(re.sub(r"[^\w\s]", " ", text.lower()).split())
+
+
+# Two messages sharing this share of their words (token Jaccard, after `normalised`) are one
+# message written twice: "a man is outside my house rn" and "a man is outside my house".
+NEAR_COPY_OVERLAP = 0.8
+
+
+def near_copies(
+    texts: Iterable[str], reference: Iterable[str], threshold: float = NEAR_COPY_OVERLAP
+) -> list[str]:
+    """The texts that are an exact or near copy of a reference message."""
+    bags = [frozenset(normalised(text).split()) for text in reference]
+    by_word: dict[str, list[int]] = defaultdict(list)
+    for index, bag in enumerate(bags):
+        for word in bag:
+            by_word[word].append(index)
+    copies = []
+    for text in texts:
+        bag = frozenset(normalised(text).split())
+        shared = Counter(index for word in bag for index in by_word.get(word, ()))
+        if any(count / len(bag | bags[index]) >= threshold for index, count in shared.items()):
+            copies.append(text)
+    return copies
 
 
 def relative(path: Path, root: Path) -> str:

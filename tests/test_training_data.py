@@ -7,6 +7,7 @@ import yaml
 
 from safeguarding.levels import DISCLOSURE_INTENTS
 from scripts import check_data
+from scripts.check_data import near_copies
 from tests.conftest import ROOT, normalised
 
 
@@ -36,10 +37,16 @@ def test_every_intent_is_answered_by_a_rule_or_story(domain):
     assert [str(problem) for problem in unanswered] == []
 
 
-def test_held_out_messages_are_never_in_the_training_data(training, held_out):
-    trained_on = {normalised(text) for texts in training.values() for text in texts}
-    leaked = [text for texts in held_out.values() for text in texts if normalised(text) in trained_on]
-    assert leaked == []
+def test_held_out_messages_are_never_in_the_training_data_even_nearly(training, held_out):
+    trained_on = [text for texts in training.values() for text in texts]
+    assert near_copies([text for texts in held_out.values() for text in texts], trained_on) == []
+
+
+def test_a_near_copy_is_a_message_with_most_of_its_words_the_same():
+    trained_on = ["a man is outside my house", "how do i make my insta private"]
+    assert near_copies(["A man is outside my house rn!!", "how do i make my tiktok private"], trained_on) == [
+        "A man is outside my house rn!!"
+    ]
 
 
 def test_held_out_set_covers_every_intent_with_several_messages(training, held_out):
