@@ -14,7 +14,7 @@ from pathlib import Path
 
 import yaml
 
-from safeguarding.decision import Assessment
+from safeguarding.decision import Assessment, decide
 from safeguarding.levels import RiskLevel
 
 EVAL_SET = Path(__file__).resolve().parent.parent / "tests" / "safeguarding" / "eval_set.yml"
@@ -41,6 +41,12 @@ BLIND_SETS = tuple(
     )
 )
 
+# Written on 2026-12-05 after the transformer classifier was built and before any model read them,
+# in voices the sets before lack: a nine-year-old, text-speak without punctuation and English as a
+# second language (15); long letters with the disclosure in the middle, a disclosure spread over two
+# messages, and sarcasm (16). The sets that decided between the classifiers (docs/classifier.md).
+FRESH_SETS = (EVAL_SET.with_name("blind_set_15.yml"), EVAL_SET.with_name("blind_set_16.yml"))
+
 # Written on 2026-12-02 for tuning the phrase rules on (`make try-phrases` lists its misses), by a
 # writer who never saw the training data or the sets: its figures are not an honest measure.
 DEV_SET = EVAL_SET.with_name("dev_set.yml")
@@ -66,11 +72,41 @@ FLOOR_RECALL = {
 FLOOR_DANGER_FALSE_ALARM_RATE = 0.10
 
 
-def load_eval_set(path: Path = EVAL_SET) -> list[tuple[str, RiskLevel]]:
+@dataclass(frozen=True)
+class Item:
+    """One message of a set, or a disclosure spread over two ("theres this guy from fortnite",
+    then "he wants a pic of me"), with its true level and the voice it was written in."""
+
+    messages: tuple[str, ...]
+    level: RiskLevel
+    voice: str = ""
+
+
+def load_items(path: Path = EVAL_SET) -> list[Item]:
     return [
-        (item["text"], RiskLevel.from_label(item["level"]))
+        Item(
+            tuple(item["parts"]) if "parts" in item else (item["text"],),
+            RiskLevel.from_label(item["level"]),
+            item.get("voice", ""),
+        )
         for item in yaml.safe_load(path.read_text())["messages"]
     ]
+
+
+def load_eval_set(path: Path = EVAL_SET) -> list[tuple[str, RiskLevel]]:
+    """Every message of a set with its level; each part of a two-message item on its own."""
+    return [(text, item.level) for item in load_items(path) for text in item.messages]
+
+
+def strongest(assessments: Iterable[Assessment]) -> Assessment:
+    """What the bot made of a conversation of several messages: the most urgent answer it gave,
+    and each layer's most urgent level, since each message is answered as it comes."""
+    assessments = list(assessments)
+    return decide(
+        max(a.classifier_level for a in assessments),
+        max(a.matcher_level for a in assessments),
+        tuple(rule for a in assessments for rule in a.matched_rules),
+    )
 
 
 # The same messages typed the way children often type them, to check the bot reads them alike.

@@ -19,10 +19,14 @@ from safeguarding.decision import Assessment  # noqa: E402
 from safeguarding.evaluation import (  # noqa: E402
     BLIND_SETS,
     EVAL_SET,
+    FRESH_SETS,
     TYPING_HABITS,
+    Item,
     load_eval_set,
+    load_items,
     report,
     score,
+    strongest,
 )
 from safeguarding.levels import RiskLevel  # noqa: E402
 
@@ -32,7 +36,7 @@ SETS = {
     EVAL_SET: "Safeguarding evaluation set (never trained on; pytest holds the floors)",
     **{
         path: "Blind set (written without seeing the training data; never trained or tuned on)"
-        for path in BLIND_SETS
+        for path in (*BLIND_SETS, *FRESH_SETS)
     },
 }
 
@@ -70,11 +74,11 @@ async def main(model: Path) -> None:
     rules = rule_replies()
     domain = yaml.safe_load((ROOT / "domain.yml").read_text())
     for path, title in SETS.items():
-        results, intents = await assessed(agent, load_eval_set(path))
+        results, intents = await assessed(agent, load_items(path))
         print(f"\n{title}: {path.name}, {len(results)} messages")
         # A blind set's misses are not printed: reading them is how a set stops being blind.
         scores = score(results)
-        print(report(scores, show_messages=path not in BLIND_SETS))
+        print(report(scores, show_messages=path == EVAL_SET))
         # The safety net under the misses: an emergency read as something else may still hear 999
         # ("If you are in danger right now, call 999"), and what that costs harmless messages.
         told = {
@@ -92,20 +96,26 @@ async def main(model: Path) -> None:
         )
     # The first set again, typed the way children often type (safeguarding.normalising).
     for habit, typed in TYPING_HABITS.items():
-        results, _ = await assessed(agent, [(typed(text), truth) for text, truth in load_eval_set(EVAL_SET)])
+        results, _ = await assessed(
+            agent, [Item((typed(text),), truth) for text, truth in load_eval_set(EVAL_SET)]
+        )
         print(f"\nThe evaluation set typed with {habit}: {EVAL_SET.name}, {len(results)} messages")
         print(report(score(results), show_messages=False))
 
 
 async def assessed(
-    agent: Agent, items: list[tuple[str, RiskLevel]]
+    agent: Agent, items: list[Item]
 ) -> tuple[list[tuple[str, RiskLevel, Assessment]], list[str]]:
-    """Each message with its true level and what the model's NLU made of it, and the intent it gave."""
+    """Each item with its true level and what the model's NLU made of it, and the intent it gave.
+    An item of two messages is parsed one message at a time, as the bot reads them, and counts at
+    the most urgent answer it got."""
     results, intents = [], []
-    for text, truth in items:
-        parsed = await agent.parse_message(text)
-        results.append((text, truth, Assessment.from_dict(parsed["safeguarding"])))
-        intents.append(parsed["intent"]["name"])
+    for item in items:
+        parsed = [await agent.parse_message(text) for text in item.messages]
+        assessments = [Assessment.from_dict(p["safeguarding"]) for p in parsed]
+        results.append((" / ".join(item.messages), item.level, strongest(assessments)))
+        most_urgent = max(range(len(parsed)), key=lambda i: assessments[i].level)
+        intents.append(parsed[most_urgent]["intent"]["name"])
     return results, intents
 
 

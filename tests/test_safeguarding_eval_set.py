@@ -12,13 +12,17 @@ from safeguarding.evaluation import (
     BLIND_SETS,
     DEV_SET,
     EVAL_SET,
+    FRESH_SETS,
     TYPING_HABITS,
     load_eval_set,
+    load_items,
     report,
     score,
+    strongest,
     with_a_typing_mistake,
 )
 from safeguarding.levels import RiskLevel
+from scripts.check_data import near_copies
 from tests.test_training_data import normalised
 
 
@@ -29,13 +33,13 @@ def test_the_set_is_large_enough_and_covers_every_level():
     assert counts[RiskLevel.NONE] >= 50, "enough benign look-alikes to measure false alarms"
 
 
-@pytest.mark.parametrize("path", [EVAL_SET, *BLIND_SETS], ids=lambda path: path.name)
-def test_no_evaluation_message_is_in_the_training_data(training, path):
-    trained_on = {normalised(text) for texts in training.values() for text in texts}
-    assert [text for text, _ in load_eval_set(path) if normalised(text) in trained_on] == []
+@pytest.mark.parametrize("path", [EVAL_SET, *BLIND_SETS, *FRESH_SETS], ids=lambda path: path.name)
+def test_no_evaluation_message_is_in_the_training_data_even_nearly(training, path):
+    trained_on = [text for texts in training.values() for text in texts]
+    assert near_copies([text for text, _ in load_eval_set(path)], trained_on) == []
 
 
-@pytest.mark.parametrize("path", [EVAL_SET, *BLIND_SETS], ids=lambda path: path.name)
+@pytest.mark.parametrize("path", [EVAL_SET, *BLIND_SETS, *FRESH_SETS], ids=lambda path: path.name)
 def test_the_phrase_rules_development_set_shares_no_message_with_an_evaluation_set(path):
     tuned_on = {normalised(text) for text, _ in load_eval_set(DEV_SET)}
     assert [text for text, _ in load_eval_set(path) if normalised(text) in tuned_on] == []
@@ -97,3 +101,20 @@ def test_a_typing_mistake_is_one_slip_in_one_longer_word_keeping_its_first_lette
 
 def test_a_message_of_short_words_has_no_typing_mistake():
     assert with_a_typing_mistake("he is by my car now") == "he is by my car now"
+
+
+def test_a_disclosure_spread_over_two_messages_counts_at_the_most_urgent_answer_either_got():
+    first = decide(RiskLevel.NONE, RiskLevel.NONE)
+    second = decide(RiskLevel.SEXUAL_EXPLOITATION, RiskLevel.NONE, ("asked_for_sexual_pictures",))
+
+    both = strongest([first, second])
+
+    assert both.level is RiskLevel.SEXUAL_EXPLOITATION
+    assert both.matched_rules == ("asked_for_sexual_pictures",)
+
+
+@pytest.mark.parametrize("path", FRESH_SETS, ids=lambda path: path.name)
+def test_each_fresh_set_names_the_voice_of_every_item(path):
+    items = load_items(path)
+    assert all(item.voice for item in items)
+    assert all(len(item.messages) in (1, 2) for item in items)
