@@ -1,5 +1,9 @@
 """Two intent classifiers, trained with different seeds, averaged into one ranking.
 
+Used by the two-DIET pipeline that the transformer classifier replaced on 2026-12-05, kept in
+tests/pipelines/two_diets.yml so `make compare` can measure against it; `current_ranking` is read
+by safeguarding.nlu_component whatever the classifier.
+
 One DIET training is one sample: the same data and another seed train a model that reads some
 messages differently. Averaging two models' confidences catches disclosures that either one
 alone misses (README "Safeguarding", measured). In the pipeline:

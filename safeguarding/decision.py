@@ -27,7 +27,20 @@ DISCLOSURE_MIN_CONFIDENCE = 0.3
 # false alarms on 222 benign messages.
 DANGER_MIN_CONFIDENCE = 0.05
 
+# A disclosure this close to the top intent is one of the "close candidates" for which the
+# FallbackClassifier's ambiguity rule (config.yml, ambiguity_threshold) would answer "I didn't get
+# that". A message that is both a question and a disclosure ("he'll post my address if i dont do
+# what he says, what do i do") must get the disclosure route, so such a disclosure always counts.
+CLOSE_CANDIDATE_MARGIN = 0.05
+
+# The risk head of the transformer classifier (classifier.component) gives each level a probability.
+# Its most likely level counts, and immediate danger also counts from this probability: a missed
+# emergency costs far more than a 999 answer to a harmless message. Chosen on the development set
+# (docs/classifier.md).
+RISK_HEAD_DANGER_MIN = 0.2
+
 CLASSIFIER = "classifier"
+FALLBACK_INTENT = "nlu_fallback"
 MATCHER = "matcher"
 
 
@@ -73,14 +86,33 @@ def classifier_level(
     min_confidence: float = DISCLOSURE_MIN_CONFIDENCE,
     danger_min_confidence: float = DANGER_MIN_CONFIDENCE,
 ) -> RiskLevel:
-    """The highest level among the top intent and every intent ranked with enough confidence."""
+    """The highest level among the top intent, every intent ranked with enough confidence, and
+    every intent close to the top one."""
+    intent_ranking = list(intent_ranking)
+    top = max(
+        (entry.get("confidence") or 0.0 for entry in intent_ranking if entry.get("name") != FALLBACK_INTENT),
+        default=0.0,
+    )
     levels = []
     for position, entry in enumerate(intent_ranking):
         level = level_of_intent(entry.get("name"))
         needed = danger_min_confidence if level is RiskLevel.IMMEDIATE_DANGER else min_confidence
-        if position == 0 or (entry.get("confidence") or 0.0) >= needed:
+        confidence = entry.get("confidence") or 0.0
+        if position == 0 or confidence >= min(needed, top - CLOSE_CANDIDATE_MARGIN):
             levels.append(level)
     return max(levels, default=RiskLevel.NONE)
+
+
+def risk_head_level(risk: Mapping[str, float] | None, danger_min: float = RISK_HEAD_DANGER_MIN) -> RiskLevel:
+    """The level the classifier's risk head reads: its most likely level, or immediate danger when
+    that is likely enough."""
+    if not risk:
+        return RiskLevel.NONE
+    probabilities = {RiskLevel.from_label(label): p for label, p in risk.items()}
+    most_likely = max(probabilities, key=lambda level: probabilities[level])
+    if probabilities.get(RiskLevel.IMMEDIATE_DANGER, 0.0) >= danger_min:
+        return RiskLevel.IMMEDIATE_DANGER
+    return most_likely
 
 
 def decide(classifier: RiskLevel, matcher: RiskLevel, matched_rules: Iterable[str] = ()) -> Assessment:

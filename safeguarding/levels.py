@@ -61,6 +61,10 @@ def level_of_intent(intent: str | None) -> RiskLevel:
     return DISCLOSURE_INTENTS.get(intent or "", RiskLevel.NONE)
 
 
+# The parse-data key for the classifier's risk head: {level label: probability} (classifier.component).
+RISK = "risk"
+
+
 # The parse-data key under which the NLU says a child with no risk shown was hesitating
 # (safeguarding/hesitation.py); the "not understood" reply and the review app read it.
 HESITATION = "hesitation"

@@ -25,9 +25,9 @@ from rasa.shared.nlu.training_data.message import Message
 from spacy.tokens import Doc
 
 from safeguarding.averaging import current_ranking
-from safeguarding.decision import Assessment, classifier_level, decide
+from safeguarding.decision import Assessment, classifier_level, decide, risk_head_level
 from safeguarding.hesitation import HESITATION_INTENT, REPLACEABLE_INTENTS, HesitationDetector
-from safeguarding.levels import HESITATION, INTENT_FOR_LEVEL, Hesitation, RiskLevel, level_of_intent
+from safeguarding.levels import HESITATION, INTENT_FOR_LEVEL, RISK, Hesitation, RiskLevel, level_of_intent
 from safeguarding.phrases import PhraseDetector, PhraseMatch
 
 SAFEGUARDING = "safeguarding"
@@ -82,7 +82,8 @@ class SafeguardingDetector(GraphComponent):
         return messages
 
     def assess(self, message: Message) -> Assessment:
-        by_classifier = classifier_level(current_ranking(message))
+        # The classifier reads risk twice: the disclosure intents in its ranking and its risk head.
+        by_classifier = max(classifier_level(current_ranking(message)), risk_head_level(message.get(RISK)))
         by_phrases = self._phrases(message)
         return decide(by_classifier, by_phrases.level, by_phrases.rules)
 

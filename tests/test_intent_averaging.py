@@ -91,8 +91,8 @@ def test_a_message_no_classifier_ranked_is_left_alone():
     assert message.get(INTENT_RANKING_KEY) is None
 
 
-def test_the_pipeline_averages_two_differently_seeded_classifiers_before_the_fallback():
-    pipeline = yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
+def test_the_two_diet_pipeline_averages_two_differently_seeded_classifiers_before_the_fallback():
+    pipeline = yaml.safe_load((ROOT / "tests" / "pipelines" / "two_diets.yml").read_text())["pipeline"]
     names = [component["name"] for component in pipeline]
     seeds = [component.get("random_seed") for component in pipeline if component["name"] == "DIETClassifier"]
     first_diet, last_diet = (

@@ -11,7 +11,13 @@ import yaml
 from tests.conftest import ROOT
 
 MODEL = ROOT / "models" / "stay-safe.tar.gz"
-TRAINABLE = ("DIETClassifier", "TEDPolicy", "ResponseSelector", "UnexpecTEDIntentPolicy")
+TRAINABLE = (
+    "classifier.component.TransformerClassifier",
+    "DIETClassifier",
+    "TEDPolicy",
+    "ResponseSelector",
+    "UnexpecTEDIntentPolicy",
+)
 
 
 def test_every_trainable_component_has_a_fixed_seed():

@@ -3,9 +3,17 @@
 from __future__ import annotations
 
 import pytest
+import yaml
 
-from safeguarding.decision import Assessment, classifier_level, decide
+from safeguarding.decision import (
+    CLOSE_CANDIDATE_MARGIN,
+    Assessment,
+    classifier_level,
+    decide,
+    risk_head_level,
+)
 from safeguarding.levels import DISCLOSURE_INTENTS, INTENT_FOR_LEVEL, RiskLevel, level_of_intent
+from tests.conftest import ROOT
 
 DANGER, EXPLOITATION, NONE = RiskLevel.IMMEDIATE_DANGER, RiskLevel.SEXUAL_EXPLOITATION, RiskLevel.NONE
 
@@ -74,3 +82,44 @@ def test_every_level_has_a_disclosure_intent_and_every_disclosure_intent_a_level
     assert set(INTENT_FOR_LEVEL) == set(RiskLevel) - {NONE}
     assert all(level_of_intent(intent) == level for level, intent in INTENT_FOR_LEVEL.items())
     assert all(level is not NONE for level in DISCLOSURE_INTENTS.values())
+
+
+def test_a_disclosure_close_behind_a_question_counts_even_below_the_usual_confidence():
+    # "he'll post my address if i dont do what he says, what do i do": the FallbackClassifier finds
+    # the two intents too close to choose, and the disclosure must win rather than "I didn't get that".
+    ranking = [
+        {"name": "nlu_fallback", "confidence": 0.5},
+        {"name": "ask_block_and_report", "confidence": 0.27},
+        {"name": "disclose_blackmail", "confidence": 0.24},
+    ]
+    assert classifier_level(ranking) == EXPLOITATION
+
+
+def test_a_disclosure_far_behind_a_question_below_the_usual_confidence_does_not_count():
+    ranking = [
+        {"name": "ask_block_and_report", "confidence": 0.6},
+        {"name": "disclose_blackmail", "confidence": 0.2},
+    ]
+    assert classifier_level(ranking) == NONE
+
+
+@pytest.mark.parametrize(
+    ("risk", "level"),
+    [
+        ({"none": 0.9, "sexual_exploitation": 0.1}, NONE),
+        ({"none": 0.3, "sexual_exploitation": 0.7}, EXPLOITATION),
+        ({"none": 0.6, "sexual_exploitation": 0.15, "immediate_danger": 0.25}, DANGER),
+        ({"none": 0.85, "immediate_danger": 0.15}, NONE),
+        (None, NONE),
+    ],
+    ids=["harmless", "most-likely-level", "danger-likely-enough", "danger-too-unlikely", "no-risk-head"],
+)
+def test_the_risk_head_gives_its_most_likely_level_or_danger_when_likely_enough(risk, level):
+    assert risk_head_level(risk, danger_min=0.2) == level
+
+
+def test_a_close_candidate_is_as_close_as_the_fallback_classifiers_ambiguity_rule_says():
+    pipeline = yaml.safe_load((ROOT / "config.yml").read_text())["pipeline"]
+    [fallback] = [component for component in pipeline if component["name"] == "FallbackClassifier"]
+
+    assert fallback["ambiguity_threshold"] == CLOSE_CANDIDATE_MARGIN
