@@ -23,7 +23,7 @@ export TRACKER_STORE_URL ?= sqlite:///$(TRACKER_DB)
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
 .DEFAULT_GOAL := help
-.PHONY: help setup run shell train test validate check-data pytest story-test eval suggestions try-phrases lint format lock clean
+.PHONY: help setup run shell train test validate check-data pytest story-test eval compare measure-phrases suggestions try-phrases lint format lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -64,8 +64,8 @@ validate: setup ## Check the training data and domain agree
 pytest: setup train $(TEST_PACKAGES) ## Run the pytest suite (unit and end-to-end tests)
 	$(BIN)/pytest
 
-story-test: setup train ## Run the conversation tests in tests/test_stories.yml
-	$(BIN)/rasa test core --stories tests/test_stories.yml --model $(MODEL) \
+story-test: setup train ## Run the conversation tests in tests/test_stories.yml (their text goes through the NLU)
+	$(BIN)/rasa test core --stories tests/test_stories.yml --model $(MODEL) --e2e \
 		--fail-on-prediction-errors --out results/stories
 
 check-data: setup ## Check the training data, responses (reading level) and links; names file and item
@@ -83,6 +83,12 @@ eval: setup train ## Held-out accuracy, fallback table, safeguarding recall, int
 	$(BIN)/rasa test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
 		--out results/cross-validation
 	$(BIN)/python -m scripts.report_cross_validation results/cross-validation 5
+
+compare: setup ## Train the pipeline and the two-DIET one it replaced over three seeds each, compare on the blind sets (slow)
+	$(BIN)/python -m scripts.compare_classifiers
+
+measure-phrases: setup train ## What each phrase rule adds beside the classifier on blind sets 1-14
+	$(BIN)/python -m scripts.measure_phrase_rules $(MODEL)
 
 suggestions: setup ## Export messages counsellors marked misunderstood as candidate NLU examples (not trained on)
 	$(BIN)/python -m scripts.export_suggestions

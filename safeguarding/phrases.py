@@ -1171,10 +1171,10 @@ class PhraseMatch:
 class PhraseDetector:
     """Finds the risk phrases in a spaCy Doc. Build once; it is cheap to call per message."""
 
-    def __init__(self, vocab: Vocab) -> None:
+    def __init__(self, vocab: Vocab, rules: Sequence[Rule] = RULES) -> None:
         self._matcher = Matcher(vocab)
-        self._rules = {rule.name: rule for rule in RULES}
-        for rule in RULES:
+        self._rules = {rule.name: rule for rule in rules}
+        for rule in rules:
             self._matcher.add(rule.name, list(rule.patterns))
 
     def detect(self, doc: Doc) -> PhraseMatch:
