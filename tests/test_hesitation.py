@@ -134,7 +134,13 @@ def test_a_question_beside_asking_to_tell_keeps_its_answer(nlp, text, intent):
 
 def test_a_disclosure_is_never_turned_into_a_hesitation(nlp):
     (message,) = SafeguardingDetector().process(
-        [parsed(nlp, "promise u wont tell but he keeps asking for nudes", "chitchat_off_topic")]
+        [
+            parsed(
+                nlp,
+                "promise u wont tell but he says delete our messages so my mum doesnt see",
+                "chitchat_off_topic",
+            )
+        ]
     )
 
     assert message.get(INTENT)["name"].startswith("disclose_")
