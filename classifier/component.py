@@ -102,8 +102,12 @@ class TransformerClassifier(GraphComponent, IntentClassifier):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            text = message.get(TEXT)
-            if not text or self.reader is None:
+            text = message.get(TEXT) or ""
+            if not text.strip() or self.reader is None:
+                # Nothing to read: no intent, as DIET gives, so the FallbackClassifier answers
+                # "I didn't get that" with the topics.
+                message.set(INTENT, {"name": None, "confidence": 0.0}, add_to_output=True)
+                message.set(INTENT_RANKING_KEY, [], add_to_output=True)
                 continue
             reading = self.reader.read(text)
             ranking = reading.intent_ranking(self.config["ranking_length"])

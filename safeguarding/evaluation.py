@@ -59,19 +59,19 @@ TARGET_OTHER_DISCLOSURE_RECALL = 0.98
 TARGET_DANGER_FALSE_ALARM_RATE = 0.02
 
 # Regression floors pytest holds the assistant to until the targets are met. The same data trains a
-# different model on another machine or with another seed, so each floor sits one to three
-# messages below the lowest of four trainings measured on this set (README "Safeguarding":
-# 2026-11-25's machine, and 2026-12-02's with seeds 2611, 7 and 42). Danger ranged 95.0-98.3%,
-# self-harm 90-97%, exploitation 90-97%, friend at risk 90-100% and danger-route false alarms
-# 4.4-7.8%: a floor at one training's figure fails on the next machine.
+# different model on another machine or with another seed, so each floor sits one message below
+# the worst of the transformer classifier's three seeds (2611, 7, 42) on this set, as written and
+# with each typing habit (docs/classifier.md, 2026-12-05): danger 58-59 of 60, self-harm 29-30 of
+# 30, exploitation 99-100 of 100, bullying and friend at risk 30 of 30, harmless sent to 999 3-4 of
+# 90. (The two DIETs' floors were 93%, 86%, 87%, 90%, 86% and 10%.)
 FLOOR_RECALL = {
-    RiskLevel.IMMEDIATE_DANGER: 0.93,
-    RiskLevel.SELF_HARM: 0.86,
-    RiskLevel.SEXUAL_EXPLOITATION: 0.87,
-    RiskLevel.BULLYING: 0.90,
-    RiskLevel.FRIEND_AT_RISK: 0.86,
+    RiskLevel.IMMEDIATE_DANGER: 0.95,
+    RiskLevel.SELF_HARM: 0.93,
+    RiskLevel.SEXUAL_EXPLOITATION: 0.98,
+    RiskLevel.BULLYING: 0.96,
+    RiskLevel.FRIEND_AT_RISK: 0.96,
 }
-FLOOR_DANGER_FALSE_ALARM_RATE = 0.10
+FLOOR_DANGER_FALSE_ALARM_RATE = 0.06
 
 
 @dataclass(frozen=True)

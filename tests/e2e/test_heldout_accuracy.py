@@ -8,22 +8,49 @@ from safeguarding.evaluation import TYPING_HABITS
 from tests.conftest import HELD_OUT, examples_by_intent
 
 pytestmark = pytest.mark.e2e
-TARGET_ACCURACY = 0.90
+# The short held-out questions as written: the target, met by each of the classifier's
+# three seeds (96.1-97.0%, docs/classifier.md). Typed with a child's habits they were held to 90%
+# before the classifier changed, and still are.
+TARGET_ACCURACY = 0.95
+TYPED_FLOOR = 0.90
+# The letter-like questions (two to six sentences, the question inside): one message below the
+# worst of three seeds, 89.5% and 87.5% (the target is 90%, not met by every seed yet).
+LETTER_FLOORS = {"advice_column.yml": 0.88, "advice_column_2.yml": 0.86}
 
 
-# As written, and typed the way children often type (a stretched word, "hi" first, a mistyped
-# word): each is read by safeguarding.normalising and must reach the same accuracy.
-@pytest.mark.parametrize("habit", ["as written", *TYPING_HABITS])
-def test_held_out_intent_accuracy_meets_the_target(parse, habit):
-    typed = TYPING_HABITS.get(habit, str)
-    cases = [
-        (typed(text), intent) for intent, texts in examples_by_intent(HELD_OUT).items() for text in texts
-    ]
+def accuracy(parse, cases: list[tuple[str, str]]) -> tuple[float, list[tuple[str, str, str]]]:
     wrong = [
         (text, intent, predicted)
         for text, intent in cases
         if (predicted := parse(text)["intent"]["name"]) != intent
     ]
+    return 1 - len(wrong) / len(cases), wrong
 
-    accuracy = 1 - len(wrong) / len(cases)
-    assert accuracy >= TARGET_ACCURACY, f"{accuracy:.1%} on {len(cases)} messages; misread: {wrong}"
+
+# As written, and typed the way children often type (a stretched word, "hi" first, a mistyped
+# word): each is read by safeguarding.normalising.
+@pytest.mark.parametrize("habit", ["as written", *TYPING_HABITS])
+def test_held_out_intent_accuracy_meets_the_target(parse, habit):
+    typed = TYPING_HABITS.get(habit, str)
+    cases = [
+        (typed(text), intent)
+        for intent, texts in examples_by_intent(HELD_OUT / "heldout.yml").items()
+        for text in texts
+    ]
+
+    right, wrong = accuracy(parse, cases)
+
+    floor = TARGET_ACCURACY if habit == "as written" else TYPED_FLOOR
+    assert right >= floor, f"{right:.1%} on {len(cases)} messages; misread: {wrong}"
+
+
+@pytest.mark.parametrize("name", list(LETTER_FLOORS))
+def test_a_question_inside_a_letter_is_understood_at_least_as_well_as_measured(parse, name):
+    cases = [
+        (text, intent) for intent, texts in examples_by_intent(HELD_OUT / name).items() for text in texts
+    ]
+
+    right, wrong = accuracy(parse, cases)
+
+    # Only the figure: these sets measure, and reading their misses would make them less honest.
+    assert right >= LETTER_FLOORS[name], f"{right:.1%} on {len(cases)} messages ({len(wrong)} misread)"

@@ -147,8 +147,8 @@ LONG_LETTER_ENDING_IN_DANGER = (
     "dont really have many friends yet, there is one girl called maya who sits next to me in maths and "
     "science and she is really nice but she lives on the other side of town. i mostly play minecraft "
     "and roblox after school and i have a youtube channel with like 40 subscribers where i post my "
-    "builds. my mum works late on thursdays so i am usually at home on my own until about eight and "
-    "my nan phones me to check i have had my tea. anyway i have been talking to this man from roblox "
+    "builds. my mum works late on thursdays so my nan picks me up from school and makes my tea and "
+    "we watch quiz shows together. anyway i have been talking to this man from roblox "
     "for a few weeks and i told him which street i live on. he is outside my house right now banging "
     "on the door and shouting my name and i am home alone and really scared"
 )
