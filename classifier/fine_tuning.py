@@ -219,8 +219,9 @@ def fine_tune(
     examples = len(texts)
     letter_rng = random.Random(settings.seed)
     progress(
-        f"fine-tuning all-MiniLM-L6-v2 on {examples} examples, {settings.letters_per_epoch} made-up letters an "
-        f"epoch and {min(len(pairs), settings.pairs_per_epoch)} of {len(pairs)} disclosure/look-alike pairs"
+        f"fine-tuning all-MiniLM-L6-v2 on {examples} examples, {settings.letters_per_epoch} made-up "
+        f"letters an epoch and {min(len(pairs), settings.pairs_per_epoch)} of {len(pairs)} "
+        "disclosure/look-alike pairs"
     )
 
     model = IntentAndRisk(AutoModel.from_pretrained(folder), len(intent_names), len(LEVELS))
