@@ -27,7 +27,7 @@ from tokenizers import Tokenizer
 from torch import nn
 
 from classifier.reading import LABELS_FILE, MODEL_FILE, TOKENIZER_FILE, MessageReader, padded, token_windows
-from safeguarding.levels import RiskLevel
+from safeguarding.levels import RiskLevel, level_of_intent
 
 logger = logging.getLogger(__name__)
 
@@ -192,8 +192,6 @@ def fine_tune(
     """Trains on (text, intent) pairs, the risk level following from the intent, and writes the
     ONNX network, the tokenizer and the label names to `out`."""
     from transformers import AutoModel
-
-    from safeguarding.levels import level_of_intent
 
     random.seed(settings.seed)
     np.random.seed(settings.seed)

@@ -196,6 +196,12 @@ class Scores:
     def recall(self, level: RiskLevel, layer: str = "both") -> float:
         return self.caught[layer].get(level, 0) / self.total[level]
 
+    def recall_of(self, levels: Iterable[RiskLevel], layer: str = "both") -> float:
+        """The share caught of all the disclosures at these levels together (0 when there are none)."""
+        levels = list(levels)
+        total = sum(self.total.get(level, 0) for level in levels)
+        return sum(self.caught[layer].get(level, 0) for level in levels) / total if total else 0.0
+
     @property
     def benign(self) -> int:
         return self.total.get(RiskLevel.NONE, 0)

@@ -59,8 +59,7 @@ def figures(scores: Scores) -> dict[str, float]:
             for layer in LAYERS:
                 found[f"{level.label} ({layer})"] = scores.recall(level, layer)
     others = [level for level in DISCLOSURE_LEVELS if level is not RiskLevel.IMMEDIATE_DANGER]
-    caught = sum(scores.caught["both"].get(level, 0) for level in others)
-    found["other disclosures (both)"] = caught / max(1, sum(scores.total.get(level, 0) for level in others))
+    found["other disclosures (both)"] = scores.recall_of(others)
     if scores.benign:
         found["harmless sent to 999 (both)"] = scores.danger_false_alarm_rate
         for layer in ("classifier", "matcher"):
@@ -84,9 +83,9 @@ async def measure(model: Path, development: bool) -> dict[str, dict[str, float]]
             for voice in sorted({item.voice for item in items}):
                 chosen = [r for r, item in zip(results, items, strict=True) if item.voice == voice]
                 voice_scores = score(chosen)
-                disclosures = [r for r in chosen if r[1] is not RiskLevel.NONE]
-                caught = sum(assessment.level >= truth for _, truth, assessment in disclosures)
-                by_set[path.stem][f"voice {voice}: disclosures caught"] = caught / max(1, len(disclosures))
+                by_set[path.stem][f"voice {voice}: disclosures caught"] = voice_scores.recall_of(
+                    DISCLOSURE_LEVELS
+                )
                 if voice_scores.benign:
                     by_set[path.stem][f"voice {voice}: harmless sent to 999"] = (
                         voice_scores.danger_false_alarm_rate

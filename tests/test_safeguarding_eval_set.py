@@ -118,3 +118,17 @@ def test_each_fresh_set_names_the_voice_of_every_item(path):
     items = load_items(path)
     assert all(item.voice for item in items)
     assert all(len(item.messages) in (1, 2) for item in items)
+
+
+def test_recall_of_several_levels_counts_their_disclosures_together():
+    scores = score(
+        [
+            ("a", RiskLevel.BULLYING, decide(RiskLevel.BULLYING, RiskLevel.NONE)),
+            ("b", RiskLevel.SELF_HARM, decide(RiskLevel.NONE, RiskLevel.NONE)),
+            ("c", RiskLevel.SELF_HARM, decide(RiskLevel.IMMEDIATE_DANGER, RiskLevel.NONE)),
+            ("d", RiskLevel.NONE, decide(RiskLevel.NONE, RiskLevel.NONE)),
+        ]
+    )
+
+    assert scores.recall_of([RiskLevel.BULLYING, RiskLevel.SELF_HARM]) == 2 / 3
+    assert scores.recall_of([RiskLevel.FRIEND_AT_RISK]) == 0.0
