@@ -14,12 +14,11 @@ DEFAULT_TRACKER_DB = ROOT / "transcripts" / "tracker.db"
 
 
 def tracker_store_url(environ: Mapping[str, str]) -> str:
-    """TRACKER_STORE_URL, else the SQLite file TRACKER_DB, as endpoints.yml and launcher/ do."""
+    """TRACKER_STORE_URL, else the SQLite file TRACKER_DB, as endpoints.yml and launcher/ do.
+    database.create_engine creates the file (0600, in a 0700 folder) when the store opens it."""
     if environ.get("TRACKER_STORE_URL"):
         return environ["TRACKER_STORE_URL"]
-    path = Path(environ.get("TRACKER_DB") or DEFAULT_TRACKER_DB).resolve()
-    path.parent.mkdir(parents=True, exist_ok=True)
-    return f"sqlite:///{path}"
+    return f"sqlite:///{Path(environ.get('TRACKER_DB') or DEFAULT_TRACKER_DB).resolve()}"
 
 
 @dataclass(frozen=True)

@@ -15,8 +15,9 @@ from dataclasses import dataclass
 from typing import Any
 
 import sqlalchemy as sa
-from sqlalchemy.engine import Connection, Engine
+from sqlalchemy.engine import Connection
 
+from database import create_engine
 from review.schema import (
     audit_log,
     conversations,
@@ -76,18 +77,13 @@ def _chunks(items: Sequence[str], size: int = CHUNK) -> Iterator[Sequence[str]]:
         yield items[start : start + size]
 
 
-def create_engine(url: str) -> Engine:
-    if url.startswith("sqlite"):
-        # Waitress serves from several threads; each gets its own connection from SQLAlchemy's pool.
-        return sa.create_engine(url, connect_args={"check_same_thread": False, "timeout": 15})
-    return sa.create_engine(url, pool_pre_ping=True)
-
-
 class ReviewStore:
     """Everything the review app reads and writes, in the tracker store's database."""
 
     def __init__(self, url: str, clock: Callable[[], float] = time.time) -> None:
         self.url = url
+        # database.py: a private SQLite file, WAL, a busy timeout, and connections any of waitress's
+        # threads may use (check_same_thread off).
         self.engine = create_engine(url)
         self.clock = clock
         self._refresh_lock = threading.Lock()

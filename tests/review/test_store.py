@@ -2,11 +2,16 @@
 
 from __future__ import annotations
 
+import io
+import sqlite3
+import stat
+
 import pytest
 from rasa.core.tracker_store import TrackerStore
 from rasa.core.utils import AvailableEndpoints
 
 from launcher.services import ROOT
+from review.__main__ import main
 from review.retention import purge
 from review.store import ReviewStore, misunderstood_messages
 from review.synthetic import Said, conversation, save, save_with_rasa
@@ -138,3 +143,18 @@ def test_rasa_writes_through_endpoints_yml_and_the_review_app_reads_it(database_
     [row] = review_store.list_conversations().rows
     assert (row["sender_id"], row["level"]) == ("child-1", RiskLevel.SEXUAL_EXPLOITATION)
     review_store.dispose()
+
+
+def test_the_review_app_creates_the_database_private_and_in_wal_mode(tmp_path, monkeypatch):
+    """No other local user can read a child's words or the password hashes (database.py)."""
+    folder = tmp_path / "transcripts"
+    monkeypatch.delenv("TRACKER_STORE_URL", raising=False)
+    monkeypatch.setenv("TRACKER_DB", str(folder / "tracker.db"))
+    monkeypatch.setenv("REVIEW_SECRET_KEY", "test")
+    monkeypatch.setattr("sys.stdin", io.StringIO("a long enough password\n"))
+    assert main(["add-counsellor", "sam", "--password-stdin"]) == 0
+    assert stat.S_IMODE(folder.stat().st_mode) == 0o700
+    modes = {path.name: stat.S_IMODE(path.stat().st_mode) for path in folder.iterdir()}
+    assert modes["tracker.db"] == 0o600 and set(modes.values()) == {0o600}
+    with sqlite3.connect(folder / "tracker.db") as connection:
+        assert connection.execute("PRAGMA journal_mode").fetchone() == ("wal",)
