@@ -6,7 +6,15 @@ from dataclasses import dataclass
 
 import sqlalchemy as sa
 
-from review.schema import audit_log, conversations, events, level_corrections, misunderstood, notes
+from review.schema import (
+    audit_log,
+    conversations,
+    events,
+    index_state,
+    level_corrections,
+    misunderstood,
+    notes,
+)
 from review.store import ReviewStore
 
 DEFAULT_RETENTION_DAYS = 90
@@ -42,6 +50,14 @@ def purge(store: ReviewStore, older_than_days: int) -> list[Purged]:
         with store.engine.begin() as connection:
             for table in (events, conversations, notes, level_corrections, misunderstood, audit_log):
                 connection.execute(sa.delete(table).where(table.c.sender_id == conversation.sender_id))
+            # SQLite gives the ids of deleted newest events to the next events written: move the
+            # list's mark back to the newest event left, or it would never read them.
+            remaining = connection.scalar(sa.select(sa.func.max(events.c.id))) or 0
+            connection.execute(
+                sa.update(index_state)
+                .where(index_state.c.last_event_id > remaining)
+                .values(last_event_id=remaining)
+            )
             details = f"older than {older_than_days} days; {conversation.event_count} events"
             store.record("retention", "purged", conversation.sender_id, details, connection)
     return purged

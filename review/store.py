@@ -98,14 +98,14 @@ class ReviewStore:
         """Summarise every conversation with events newer than the last refresh; returns how many."""
         if not sa.inspect(self.engine).has_table("events"):
             return 0  # the assistant has not written a conversation yet
-        with self._refresh_lock, self.engine.begin() as connection:
-            done = connection.scalar(sa.select(index_state.c.last_event_id)) or 0
+        with self._refresh_lock, self.engine.connect() as connection, connection.begin() as transaction:
+            done = connection.scalar(sa.select(index_state.c.last_event_id))
             newest = connection.scalar(sa.select(sa.func.max(events.c.id)))
-            if newest is None or newest <= done:
+            if newest is None or newest <= (done or 0):
                 return 0
-            start = done
+            start = done or 0
             if self.engine.dialect.name == "postgresql":
-                start = max(0, done - POSTGRESQL_LOOKBACK_EVENTS)
+                start = max(0, start - POSTGRESQL_LOOKBACK_EVENTS)
             senders = (
                 connection.execute(sa.select(events.c.sender_id).where(events.c.id > start).distinct())
                 .scalars()
@@ -113,10 +113,15 @@ class ReviewStore:
             )
             for chunk in _chunks(senders):
                 self._summarise(connection, chunk)
-            if done:
-                connection.execute(sa.update(index_state).values(last_event_id=newest))
-            else:
+            if done is None:
                 connection.execute(sa.insert(index_state).values(name="events", last_event_id=newest))
+                return len(senders)
+            moved = sa.update(index_state).where(index_state.c.last_event_id == done)
+            if connection.execute(moved.values(last_event_id=newest)).rowcount == 0:
+                # A purge moved the mark back while this refresh read (see retention.purge): drop
+                # this work, the next refresh reads again from where the purge left the mark.
+                transaction.rollback()
+                return 0
             return len(senders)
 
     def _summarise(self, connection: Connection, senders: Sequence[str]) -> None:

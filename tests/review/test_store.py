@@ -125,6 +125,18 @@ def test_purge_deletes_old_conversations_except_those_marked_keep(store, databas
     assert store.events_of("danger")
 
 
+def test_after_the_newest_conversations_are_purged_a_new_danger_conversation_is_listed_first(
+    store, database_url, clock
+):
+    """SQLite gives the ids of purged newest events to the next conversation Rasa writes."""
+    store.set_keep(store.conversation(id_of(store, "greeting")), "alex", keep=True)  # the oldest ids
+    clock.now = NOW + 30 * DAY
+    assert len(purge(store, older_than_days=30)) == 4
+    write(database_url, {"danger-after-purge": [Said("hes at the door now", "immediate_danger")]}, clock.now)
+    assert senders(store) == ["danger-after-purge", "greeting"]
+    assert store.list_conversations(level="flagged").total == 1
+
+
 def test_rasa_writes_through_endpoints_yml_and_the_review_app_reads_it(database_url, monkeypatch):
     """The tracker store the Rasa server builds from endpoints.yml, given TRACKER_STORE_URL."""
     monkeypatch.setenv("TRACKER_STORE_URL", database_url)
