@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import re
 import time
 from functools import lru_cache
 from typing import Any
@@ -34,6 +35,8 @@ views = Blueprint("views", __name__)
 LEVELS = [level.label for level in sorted(RiskLevel, reverse=True)]
 LEVEL_FILTERS = ["all", "flagged", *LEVELS]
 MAX_TEXT = 5000
+# A path and query on this site, in the few characters its own URLs use; a second "/" would leave it.
+LOCAL_PATH = re.compile(r"/(?!/)[\w./?=&%+~-]*", re.ASCII)
 
 
 def store() -> ReviewStore:
@@ -62,8 +65,9 @@ def chosen(name: str, allowed: list[str] | tuple[str, ...], default: str = "all"
 
 
 def safe_next(target: str | None) -> str:
-    """Only a path on this site, never //elsewhere or a full URL."""
-    if target and target.startswith("/") and not target.startswith("//") and "\\" not in target:
+    """Only a path on this site: never //elsewhere, a full URL, a backslash, or a tab or line break
+    (browsers drop those, so "/%09/evil.example" would become "//evil.example")."""
+    if target and LOCAL_PATH.fullmatch(target):
         return target
     return url_for("views.conversations")
 
