@@ -7,7 +7,7 @@ import getpass
 import sys
 
 from review.accounts import MIN_PASSWORD_LENGTH, AccountError, add_counsellor
-from review.config import ReviewConfig
+from review.config import DEFAULT_HOST, DEFAULT_PORT, ReviewConfig
 from review.store import ReviewStore
 
 
@@ -67,8 +67,8 @@ def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m review", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
     serving = commands.add_parser("serve", help="run the review app")
-    serving.add_argument("--host", default="127.0.0.1")
-    serving.add_argument("--port", type=int, default=8090)
+    serving.add_argument("--host", default=DEFAULT_HOST)
+    serving.add_argument("--port", type=int, default=DEFAULT_PORT)
     serving.set_defaults(run=serve)
     adding = commands.add_parser("add-counsellor", help="create a counsellor's account")
     adding.add_argument("name")
@@ -81,7 +81,8 @@ def main(argv: list[str] | None = None) -> int:
     purging.add_argument("--older-than-days", type=int, help="default: RETENTION_DAYS, else 90")
     purging.set_defaults(run=purge)
     arguments = parser.parse_args(argv)
-    return arguments.run(arguments, ReviewConfig.from_environment())
+    serving_on = {"host": arguments.host, "port": arguments.port} if arguments.command == "serve" else {}
+    return arguments.run(arguments, ReviewConfig.from_environment(**serving_on))
 
 
 if __name__ == "__main__":

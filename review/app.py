@@ -52,8 +52,10 @@ def create_app(config: ReviewConfig | None = None, store: ReviewStore | None = N
         MAX_CONTENT_LENGTH=64 * 1024,
         REVIEW_MAX_SESSION_SECONDS=config.max_session_hours * 3600,
         REVIEW_RETENTION_DAYS=config.retention_days,
+        REVIEW_ALLOWED_HOSTS=config.allowed_hosts,
     )
     app.extensions["review_store"] = store or ReviewStore(config.tracker_store_url)
+    app.before_request(answer_only_known_hosts)
     app.before_request(require_sign_in)  # before CSRFProtect's check: no session answers 401 first
     CSRFProtect(app)
     app.after_request(security_headers)
@@ -74,6 +76,13 @@ def wants_json() -> bool:
     """The API, the exports and every form post answer 401; pages send the browser to sign in."""
     endpoint = request.endpoint or ""
     return request.method != "GET" or request.path.startswith("/api/") or endpoint.startswith("views.export")
+
+
+def answer_only_known_hosts() -> Response | None:
+    """400 and nothing else for a Host header not configured (review.config.hosts_to_answer)."""
+    if request.host.lower() not in current_app.config["REVIEW_ALLOWED_HOSTS"]:
+        return Response(status=400)
+    return None
 
 
 def require_sign_in() -> Response | None:

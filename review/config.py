@@ -11,6 +11,7 @@ from launcher.services import ROOT, load_or_create_token
 
 SECRET_KEY_FILE = ROOT / ".secrets" / "review-secret-key"
 DEFAULT_TRACKER_DB = ROOT / "transcripts" / "tracker.db"
+DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8090
 
 
 def tracker_store_url(environ: Mapping[str, str]) -> str:
@@ -21,10 +22,23 @@ def tracker_store_url(environ: Mapping[str, str]) -> str:
     return f"sqlite:///{Path(environ.get('TRACKER_DB') or DEFAULT_TRACKER_DB).resolve()}"
 
 
+def hosts_to_answer(host: str, port: int, environ: Mapping[str, str]) -> tuple[str, ...]:
+    """The Host headers the app answers: where it serves, and localhost and 127.0.0.1 at that port,
+    plus REVIEW_ALLOWED_HOSTS (comma separated: the public name behind a proxy). A web page that points
+    its own name at 127.0.0.1 (DNS rebinding) still sends its own name, so it gets a 400. Port-less
+    localhost is what Flask's test client sends; no web page can send it."""
+    if ":" in host:
+        host = f"[{host}]"  # an IPv6 address
+    extra = [name.strip() for name in environ.get("REVIEW_ALLOWED_HOSTS", "").split(",")]
+    names = [f"{host}:{port}", f"localhost:{port}", f"127.0.0.1:{port}", "localhost", "127.0.0.1", *extra]
+    return tuple(dict.fromkeys(name.lower() for name in names if name))
+
+
 @dataclass(frozen=True)
 class ReviewConfig:
     tracker_store_url: str
     secret_key: str
+    allowed_hosts: tuple[str, ...] = hosts_to_answer(DEFAULT_HOST, DEFAULT_PORT, {})
     # Browsers send a Secure cookie over HTTPS only: set REVIEW_SECURE_COOKIES=1 behind HTTPS.
     secure_cookies: bool = False
     idle_minutes: int = 30  # a signed-in session ends after this long without a request
@@ -32,10 +46,14 @@ class ReviewConfig:
     retention_days: int = 90
 
     @classmethod
-    def from_environment(cls, environ: Mapping[str, str] | None = None) -> ReviewConfig:
+    def from_environment(
+        cls, environ: Mapping[str, str] | None = None, host: str = DEFAULT_HOST, port: int = DEFAULT_PORT
+    ) -> ReviewConfig:
+        """`host` and `port`: where the app serves (python -m review serve --host --port)."""
         environ = os.environ if environ is None else environ
         return cls(
             tracker_store_url=tracker_store_url(environ),
+            allowed_hosts=hosts_to_answer(host, port, environ),
             secret_key=environ.get("REVIEW_SECRET_KEY") or load_or_create_token(SECRET_KEY_FILE),
             secure_cookies=environ.get("REVIEW_SECURE_COOKIES", "") in {"1", "true", "yes"},
             idle_minutes=int(environ.get("REVIEW_IDLE_MINUTES", cls.idle_minutes)),
