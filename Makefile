@@ -52,11 +52,14 @@ $(MODEL): $(INSTALLED) $(SPACY_MODEL) $(TRAINING_FILES)
 
 train: $(MODEL) ## Train the model (does nothing when the data has not changed)
 
-run: setup train ## Start every service and print where to talk to the assistant
-	$(BIN)/python -m launcher
+# A signal to the process group (Ctrl-C, systemd, docker) reaches make and the launcher, and make
+# passes SIGTERM on, so the launcher gets it twice: it acts on the first and ignores the rest until
+# every service has stopped (tests/launcher/test_stopping.py). `exec` leaves no shell in between.
+run: setup train ## Start every service, restart any that stops, print where to talk to the assistant
+	exec $(BIN)/python -m launcher
 
 shell: setup train ## Talk to the assistant in this terminal
-	$(BIN)/python -m launcher shell
+	exec $(BIN)/python -m launcher shell
 
 validate: setup ## Check the training data and domain agree
 	$(BIN)/rasa data validate --fail-on-warnings

@@ -7,13 +7,14 @@ import os
 import signal
 import subprocess
 import sys
-import time
+from collections.abc import Callable
 
 from sqlalchemy.engine import make_url
 
 from launcher.services import (
     BIN,
     ROOT,
+    Service,
     Settings,
     all_services,
     assistant_services,
@@ -22,9 +23,9 @@ from launcher.services import (
 )
 
 
-def serve(settings: Settings) -> None:
+def serve(settings: Settings, services: list[Service]) -> int:
     print("Starting the assistant, the chat page and the review app (about a minute)...")
-    with running(all_services(settings), settings):
+    with running(services, settings) as services_running:
         print(
             "\nThe Stay Safe bot is ready.\n"
             f"  Chat with it:                  {settings.widget_url}/\n"
@@ -34,14 +35,14 @@ def serve(settings: Settings) -> None:
             f"  socket.io channel (polling):   {settings.rasa_url}/socket.io/\n"
             # repr() of a SQLAlchemy URL hides its password
             f"  Transcripts are kept in:       {make_url(settings.tracker_store)!r}\n"
-            "Press Ctrl-C to stop.\n",
+            "A service that stops is started again. Press Ctrl-C to stop.\n",
             flush=True,
         )
-        while True:
-            time.sleep(3600)
+        services_running.wait()  # returns only when the watchdog gave up (it said why)
+    return 1
 
 
-def shell(settings: Settings) -> None:
+def shell(settings: Settings) -> int:
     actions = [service for service in assistant_services(settings) if service.name == "actions"]
     with running(actions, settings):
         subprocess.run(
@@ -50,22 +51,37 @@ def shell(settings: Settings) -> None:
             env={**shared_environment(settings), **os.environ},
             check=False,
         )
+    return 0
 
 
-def main(arguments: list[str]) -> int:
-    settings = Settings.from_environment()
-    # Stop the same way for Ctrl-C and for `kill`, also when started in the background (where a
-    # shell makes the process ignore Ctrl-C's SIGINT).
-    signal.signal(signal.SIGTERM, signal.default_int_handler)
-    signal.signal(signal.SIGINT, signal.default_int_handler)
+def stop_once(signal_number: int, frame: object) -> None:
+    """Turn the first Ctrl-C or `kill` into KeyboardInterrupt and ignore the ones after it: a signal
+    to the whole process group reaches us twice (directly and again from make), and the services
+    must all be stopped however many arrive while we stop them."""
+    signal.signal(signal.SIGINT, signal.SIG_IGN)
+    signal.signal(signal.SIGTERM, signal.SIG_IGN)
+    raise KeyboardInterrupt
+
+
+def run_until_stopped(start: Callable[[], int]) -> int:
+    # Also when started in the background, where a shell makes the process ignore Ctrl-C's SIGINT.
+    signal.signal(signal.SIGTERM, stop_once)
+    signal.signal(signal.SIGINT, stop_once)
     try:
-        shell(settings) if arguments[:1] == ["shell"] else serve(settings)
+        return start()
     except KeyboardInterrupt:
         print("\nStopped.")
     except (RuntimeError, TimeoutError) as problem:
         print(f"Could not start: {problem}", file=sys.stderr)
         return 1
     return 0
+
+
+def main(arguments: list[str]) -> int:
+    settings = Settings.from_environment()
+    if arguments[:1] == ["shell"]:
+        return run_until_stopped(lambda: shell(settings))
+    return run_until_stopped(lambda: serve(settings, all_services(settings)))
 
 
 if __name__ == "__main__":

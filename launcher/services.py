@@ -1,4 +1,5 @@
-"""The services that make up the assistant, and how to run them as one."""
+"""The services that make up the assistant, and how to run them as one: started in order, watched
+while they run (a service that stops is started again, within a limit), and stopped together."""
 
 from __future__ import annotations
 
@@ -7,11 +8,13 @@ import secrets
 import signal
 import subprocess
 import sys
+import threading
 import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
+from typing import IO
 
 import requests
 
@@ -19,9 +22,10 @@ ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
 # Loopback only: children's words never reach another machine unless someone decides so.
-DEFAULT_HOST = "127.0.0.1"
+LOOPBACK = "127.0.0.1"
 STARTUP_SECONDS = 240  # the Rasa server takes about a minute to load TensorFlow and the model
 STOP_SECONDS = 15
+WATCH_SECONDS = 0.5  # how often the watchdog looks at the services
 TOKEN_FILE = ROOT / ".secrets" / "rasa-auth-token"
 
 
@@ -38,7 +42,7 @@ def load_or_create_token(path: Path = TOKEN_FILE) -> str:
 class Settings:
     """Where each service listens and what it reads. Every value can come from the environment."""
 
-    host: str = DEFAULT_HOST
+    host: str = LOOPBACK
     rasa_port: int = 5005
     action_port: int = 5055
     widget_port: int = 8080
@@ -92,6 +96,19 @@ class Service:
     command: list[str]
     ready_url: str
     environment: dict[str, str] = field(default_factory=dict)
+
+
+@dataclass(frozen=True)
+class RestartLimit:
+    """How the watchdog treats a service that stops: it starts it again after a pause that doubles
+    each time, at most `times` within `window_seconds`; one stop more and it stops everything."""
+
+    times: int = 5
+    window_seconds: float = 600
+    first_pause_seconds: float = 1
+
+
+RESTART_LIMIT = RestartLimit()
 
 
 def shared_environment(settings: Settings) -> dict[str, str]:
@@ -189,60 +206,188 @@ def all_services(settings: Settings) -> list[Service]:
     return [*assistant_services(settings), widget_service(settings), review_service(settings)]
 
 
-def wait_until_ready(service: Service, process: subprocess.Popen, deadline: float) -> None:
-    while time.monotonic() < deadline:
+def wait_until_ready(
+    service: Service, process: subprocess.Popen, deadline: float, stopping: threading.Event
+) -> None:
+    """Return once the service answers its ready URL, or as soon as `stopping` is set."""
+    while not stopping.is_set():
         if process.poll() is not None:
             raise RuntimeError(f"{service.name} stopped while starting (exit code {process.returncode})")
         try:
             if requests.get(service.ready_url, timeout=2).ok:
                 return
-        except requests.ConnectionError:
+        except requests.RequestException:  # not listening yet, or too busy to answer in time
             pass
-        time.sleep(1)
-    raise TimeoutError(f"{service.name} did not answer at {service.ready_url} within {STARTUP_SECONDS} s")
+        if time.monotonic() > deadline:
+            raise TimeoutError(f"{service.name} did not answer {service.ready_url} in {STARTUP_SECONDS} s")
+        stopping.wait(1)
 
 
-def stop(processes: list[subprocess.Popen]) -> None:
-    """Ask each process group to stop, then make sure it has."""
+def stop_processes(processes: list[subprocess.Popen]) -> None:
+    """Ask each process group to stop, give them STOP_SECONDS together, then kill what is left."""
     for process in processes:
         if process.poll() is None:
             os.killpg(process.pid, signal.SIGTERM)
+    deadline = time.monotonic() + STOP_SECONDS
     for process in processes:
         try:
-            process.wait(timeout=STOP_SECONDS)
+            process.wait(timeout=max(0, deadline - time.monotonic()))
         except subprocess.TimeoutExpired:
             os.killpg(process.pid, signal.SIGKILL)
             process.wait()
 
 
-@contextmanager
-def running(services: list[Service], settings: Settings, log_dir: Path | None = None) -> Iterator[None]:
-    """Start every service, wait until all answer, and stop them all on the way out.
+class Running:
+    """What `running` yields: each service's live process, kept running by a watchdog thread.
 
-    With a log_dir each service writes to <log_dir>/<name>.log; without one it shares our output.
+    A fault drill kills a service and waits for its successor:
+        old = services.process("rasa"); old.kill(); services.wait_until_ready("rasa", instead_of=old)
     """
+
+    def __init__(
+        self, services: list[Service], environment: dict[str, str], log_dir: Path | None, limit: RestartLimit
+    ) -> None:
+        self.services = services
+        self.limit = limit
+        self.problem = ""  # why the watchdog gave up, once it has
+        self._environment = environment
+        self._log_dir = log_dir
+        self._logs: dict[str, IO[bytes]] = {}
+        self._processes: dict[str, subprocess.Popen] = {}
+        self._answered: dict[str, subprocess.Popen] = {}  # each service's process that answered last
+        self._restarts: dict[str, list[float]] = {service.name: [] for service in services}
+        self._changed = threading.Condition()
+        self._stopping = threading.Event()
+        self._watchdog = threading.Thread(target=self._watch, name="watchdog", daemon=True)
+
+    def process(self, name: str) -> subprocess.Popen:
+        """The named service's process now (a new one after each restart)."""
+        with self._changed:
+            return self._processes[name]
+
+    def wait_until_ready(
+        self, name: str, instead_of: subprocess.Popen | None = None, timeout: float = STARTUP_SECONDS
+    ) -> subprocess.Popen:
+        """Wait until the named service answers from a live process other than `instead_of` (one you
+        stopped); return that process. RuntimeError once the watchdog has given up."""
+        deadline = time.monotonic() + timeout
+        with self._changed:
+            while not self.problem:
+                process = self._answered.get(name)
+                if process is not None and process is not instead_of and process.poll() is None:
+                    return process
+                if time.monotonic() > deadline:
+                    raise TimeoutError(f"{name} did not answer again within {timeout:g} s")
+                self._changed.wait(WATCH_SECONDS)
+        raise RuntimeError(self.problem)
+
+    def wait(self) -> str:
+        """Block until the watchdog gives up on a service (it has then stopped them all); say why."""
+        with self._changed:
+            while not self.problem:
+                self._changed.wait(1)
+            return self.problem
+
+    def _start(self, service: Service) -> subprocess.Popen:
+        output = None
+        if self._log_dir is not None:
+            if service.name not in self._logs:
+                self._log_dir.mkdir(parents=True, exist_ok=True)
+                path = self._log_dir / f"{service.name}.log"
+                self._logs[service.name] = open(path, "wb")  # noqa: SIM115 - closed in stop()
+            output = self._logs[service.name]
+        process = subprocess.Popen(
+            service.command,
+            cwd=ROOT,
+            env={**self._environment, **service.environment},
+            stdout=output,
+            stderr=subprocess.STDOUT if output else None,
+            start_new_session=True,  # a signal to our process group reaches us only: we stop them in order
+        )
+        with self._changed:
+            self._processes[service.name] = process
+        return process
+
+    def _wait_until_ready(self, service: Service, process: subprocess.Popen) -> None:
+        wait_until_ready(service, process, time.monotonic() + STARTUP_SECONDS, self._stopping)
+        with self._changed:
+            self._answered[service.name] = process
+            self._changed.notify_all()
+
+    def start(self) -> None:
+        """Start every service in order, wait until each answers, then start watching them."""
+        started = [self._start(service) for service in self.services]
+        for service, process in zip(self.services, started, strict=True):
+            self._wait_until_ready(service, process)
+        self._watchdog.start()
+
+    def _watch(self) -> None:
+        while not self._stopping.wait(WATCH_SECONDS):
+            for service in self.services:
+                process = self.process(service.name)
+                if process.poll() is not None and not self._stopping.is_set():
+                    self._restart(service, process.returncode)
+                if self.problem:
+                    return
+
+    def _restart(self, service: Service, exit_code: int) -> None:
+        now = time.monotonic()
+        window = f"{self.limit.window_seconds / 60:g} minutes"
+        recent = [when for when in self._restarts[service.name] if now - when < self.limit.window_seconds]
+        if len(recent) >= self.limit.times:
+            self._give_up(f"{service.name} stopped {len(recent) + 1} times within {window}: stopping all.")
+            return
+        self._restarts[service.name] = [*recent, now]
+        pause = self.limit.first_pause_seconds * 2 ** len(recent)
+        print(
+            f"{service.name} stopped (exit code {exit_code}); starting it again in {pause:g} s"
+            f" (restart {len(recent) + 1} of at most {self.limit.times} within {window}).",
+            flush=True,
+        )
+        if self._stopping.wait(pause):
+            return
+        process = self._start(service)
+        try:
+            self._wait_until_ready(service, process)
+        except TimeoutError:
+            stop_processes([process])  # the next look counts it as stopped again
+        except RuntimeError:
+            pass  # it stopped again while starting: the next look counts it
+
+    def _give_up(self, reason: str) -> None:
+        print(reason, flush=True)
+        with self._changed:
+            processes = list(self._processes.values())
+        stop_processes(processes)
+        with self._changed:
+            self.problem = reason
+            self._changed.notify_all()
+
+    def stop(self) -> None:
+        """Stop the watchdog first (so it starts nothing more), then every service."""
+        self._stopping.set()
+        if self._watchdog.is_alive():
+            self._watchdog.join()
+        stop_processes(list(self._processes.values()))
+        for log in self._logs.values():
+            log.close()
+
+
+@contextmanager
+def running(
+    services: list[Service],
+    settings: Settings,
+    log_dir: Path | None = None,
+    restart_limit: RestartLimit = RESTART_LIMIT,
+) -> Iterator[Running]:
+    """Start every service, wait until all answer, restart any that stops while we run, and stop
+    them all on the way out. With a log_dir each service writes to <log_dir>/<name>.log (appended
+    to after a restart); without one it shares our output."""
     settings.tracker_db.parent.mkdir(parents=True, exist_ok=True)
     environment = {**os.environ, **shared_environment(settings)}
-    processes: list[subprocess.Popen] = []
+    services_running = Running(services, environment, log_dir, restart_limit)
     try:
-        for service in services:
-            output = None
-            if log_dir is not None:
-                log_dir.mkdir(parents=True, exist_ok=True)
-                output = open(log_dir / f"{service.name}.log", "wb")  # noqa: SIM115 - lives as long as the process
-            processes.append(
-                subprocess.Popen(
-                    service.command,
-                    cwd=ROOT,
-                    env={**environment, **service.environment},
-                    stdout=output,
-                    stderr=subprocess.STDOUT if output else None,
-                    start_new_session=True,  # Ctrl-C reaches us, and we stop them in order
-                )
-            )
-        deadline = time.monotonic() + STARTUP_SECONDS
-        for service, process in zip(services, processes, strict=True):
-            wait_until_ready(service, process, deadline)
-        yield
+        services_running.start()
+        yield services_running
     finally:
-        stop(processes)
+        services_running.stop()

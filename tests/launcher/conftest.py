@@ -1,0 +1,36 @@
+"""What the launcher's tests share: free ports, and checks that nothing is left running."""
+
+from __future__ import annotations
+
+import socket
+from pathlib import Path
+
+import pytest
+
+from launcher.services import LOOPBACK, Settings
+from tests.e2e.conftest import free_port  # noqa: F401 - one way to find a free port
+
+
+def is_gone(pid: int) -> bool:
+    """True when no process has this pid, or only an unreaped zombie (it holds no port)."""
+    try:
+        state = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()[0]
+    except FileNotFoundError:
+        return True
+    return state == "Z"
+
+
+def port_is_free(port: int) -> bool:
+    """Whether a server could listen on the port now (SO_REUSEADDR, as servers set it)."""
+    with socket.socket() as probe:
+        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
+        try:
+            probe.bind((LOOPBACK, port))
+        except OSError:
+            return False
+    return True
+
+
+@pytest.fixture
+def settings(tmp_path: Path) -> Settings:
+    return Settings(tracker_db=tmp_path / "transcripts" / "tracker.db", auth_token="stand-in")
