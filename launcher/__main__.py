@@ -13,6 +13,7 @@ from sqlalchemy.engine import make_url
 
 from launcher.services import (
     BIN,
+    PRIVATE_UMASK,
     ROOT,
     Service,
     Settings,
@@ -50,6 +51,7 @@ def shell(settings: Settings) -> int:
             cwd=ROOT,
             env={**shared_environment(settings), **os.environ},
             check=False,
+            umask=PRIVATE_UMASK,
         )
     return 0
 

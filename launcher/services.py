@@ -11,7 +11,7 @@ import sys
 import threading
 import time
 from collections.abc import Iterator
-from contextlib import contextmanager
+from contextlib import contextmanager, suppress
 from dataclasses import dataclass, field
 from pathlib import Path
 from typing import IO
@@ -26,15 +26,21 @@ LOOPBACK = "127.0.0.1"
 STARTUP_SECONDS = 240  # the Rasa server takes about a minute to load TensorFlow and the model
 STOP_SECONDS = 15
 WATCH_SECONDS = 0.5  # how often the watchdog looks at the services
+# What every service creates (transcripts, their journals, caches) is readable by this user only.
+PRIVATE_UMASK = 0o077
 TOKEN_FILE = ROOT / ".secrets" / "rasa-auth-token"
 
 
+def private_file(path: str, flags: int) -> int:
+    """An opener for open(): the file is created readable by its owner only, never chmod-ed later."""
+    return os.open(path, flags, 0o600)
+
+
 def load_or_create_token(path: Path = TOKEN_FILE) -> str:
-    """The Rasa HTTP API token: made once per machine, readable by its owner only, never committed."""
-    if not path.exists():
-        path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
-        path.write_text(secrets.token_urlsafe(32))
-        path.chmod(0o600)
+    """A secret made once per machine, in a file readable by its owner only, never committed."""
+    path.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
+    with suppress(FileExistsError), open(path, "x", opener=private_file) as file:
+        file.write(secrets.token_urlsafe(32))
     return path.read_text().strip()
 
 
@@ -292,9 +298,9 @@ class Running:
         output = None
         if self._log_dir is not None:
             if service.name not in self._logs:
-                self._log_dir.mkdir(parents=True, exist_ok=True)
+                self._log_dir.mkdir(mode=0o700, parents=True, exist_ok=True)
                 path = self._log_dir / f"{service.name}.log"
-                self._logs[service.name] = open(path, "wb")  # noqa: SIM115 - closed in stop()
+                self._logs[service.name] = open(path, "wb", opener=private_file)  # noqa: SIM115 - closed in stop()
             output = self._logs[service.name]
         process = subprocess.Popen(
             service.command,
@@ -303,6 +309,7 @@ class Running:
             stdout=output,
             stderr=subprocess.STDOUT if output else None,
             start_new_session=True,  # a signal to our process group reaches us only: we stop them in order
+            umask=PRIVATE_UMASK,
         )
         with self._changed:
             self._processes[service.name] = process
@@ -383,7 +390,7 @@ def running(
     """Start every service, wait until all answer, restart any that stops while we run, and stop
     them all on the way out. With a log_dir each service writes to <log_dir>/<name>.log (appended
     to after a restart); without one it shares our output."""
-    settings.tracker_db.parent.mkdir(parents=True, exist_ok=True)
+    settings.tracker_db.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     environment = {**os.environ, **shared_environment(settings)}
     services_running = Running(services, environment, log_dir, restart_limit)
     try:

@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import os
 import socket
+from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
@@ -34,3 +36,11 @@ def port_is_free(port: int) -> bool:
 @pytest.fixture
 def settings(tmp_path: Path) -> Settings:
     return Settings(tracker_db=tmp_path / "transcripts" / "tracker.db", auth_token="stand-in")
+
+
+@pytest.fixture
+def permissive_umask() -> Iterator[None]:
+    """The loosest umask, so modes the test sees come from the code, not from the test's umask."""
+    previous = os.umask(0)
+    yield
+    os.umask(previous)
