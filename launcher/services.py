@@ -148,8 +148,12 @@ def assistant_services(settings: Settings) -> list[Service]:
         ),
         Service(
             name="rasa",
+            # launcher.rasa_server adds the token to Rasa's arguments in-process: a command line is
+            # readable by every local user (/proc/<pid>/cmdline), an environment by its owner only.
             command=[
-                str(BIN / "rasa"),
+                str(BIN / "python"),
+                "-m",
+                "launcher.rasa_server",
                 "run",
                 "--model",
                 str(settings.models),
@@ -162,10 +166,9 @@ def assistant_services(settings: Settings) -> list[Service]:
                 "--port",
                 str(settings.rasa_port),
                 "--enable-api",
-                # One argument: a token may start with "-", which would read as an option.
-                f"--auth-token={settings.auth_token}",
             ],
             ready_url=f"{settings.rasa_url}/",
+            environment={"RASA_AUTH_TOKEN": settings.auth_token},
         ),
     ]
 

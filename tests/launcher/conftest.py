@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import os
+import secrets
 import socket
 from collections.abc import Iterator
 from pathlib import Path
@@ -44,3 +45,18 @@ def permissive_umask() -> Iterator[None]:
     previous = os.umask(0)
     yield
     os.umask(previous)
+
+
+@pytest.fixture
+def free_port_settings(tmp_path: Path) -> Settings:
+    """Every service on a free port, its own transcripts, a token, and an empty model folder."""
+    (tmp_path / "models").mkdir()
+    return Settings(
+        rasa_port=free_port(),
+        action_port=free_port(),
+        widget_port=free_port(),
+        review_port=free_port(),
+        tracker_db=tmp_path / "transcripts" / "tracker.db",
+        auth_token=secrets.token_urlsafe(24),
+        models=tmp_path / "models",
+    )
