@@ -21,7 +21,9 @@ import requests
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
 
-# Loopback only: children's words never reach another machine unless someone decides so.
+# Children's words never reach another machine unless someone decides so: the chat page and the
+# review app listen on loopback unless WIDGET_HOST / REVIEW_HOST say otherwise, and the Rasa server
+# and the action server (unauthenticated channels and webhook) always do.
 LOOPBACK = "127.0.0.1"
 STARTUP_SECONDS = 240  # the Rasa server takes about a minute to load TensorFlow and the model
 STOP_SECONDS = 15
@@ -48,7 +50,8 @@ def load_or_create_token(path: Path = TOKEN_FILE) -> str:
 class Settings:
     """Where each service listens and what it reads. Every value can come from the environment."""
 
-    host: str = LOOPBACK
+    widget_host: str = LOOPBACK
+    review_host: str = LOOPBACK
     rasa_port: int = 5005
     action_port: int = 5055
     widget_port: int = 8080
@@ -63,7 +66,9 @@ class Settings:
         environ = dict(os.environ if environ is None else environ)
         defaults = cls()
         return cls(
-            host=environ.get("BIND_HOST", defaults.host),
+            # BIND_HOST is WIDGET_HOST's old name (it used to publish every service).
+            widget_host=environ.get("WIDGET_HOST") or environ.get("BIND_HOST") or defaults.widget_host,
+            review_host=environ.get("REVIEW_HOST") or defaults.review_host,
             rasa_port=int(environ.get("RASA_PORT", defaults.rasa_port)),
             action_port=int(environ.get("ACTION_PORT", defaults.action_port)),
             widget_port=int(environ.get("WIDGET_PORT", defaults.widget_port)),
@@ -81,19 +86,19 @@ class Settings:
 
     @property
     def rasa_url(self) -> str:
-        return f"http://{self.host}:{self.rasa_port}"
+        return f"http://{LOOPBACK}:{self.rasa_port}"
 
     @property
     def action_url(self) -> str:
-        return f"http://{self.host}:{self.action_port}"
+        return f"http://{LOOPBACK}:{self.action_port}"
 
     @property
     def widget_url(self) -> str:
-        return f"http://{self.host}:{self.widget_port}"
+        return f"http://{self.widget_host}:{self.widget_port}"
 
     @property
     def review_url(self) -> str:
-        return f"http://{self.host}:{self.review_port}"
+        return f"http://{self.review_host}:{self.review_port}"
 
 
 @dataclass(frozen=True)
@@ -144,7 +149,7 @@ def assistant_services(settings: Settings) -> list[Service]:
                 str(settings.action_port),
             ],
             ready_url=f"{settings.action_url}/health",
-            environment={"SANIC_HOST": settings.host},
+            environment={"SANIC_HOST": LOOPBACK},
         ),
         Service(
             name="rasa",
@@ -162,7 +167,7 @@ def assistant_services(settings: Settings) -> list[Service]:
                 "--credentials",
                 "credentials.yml",
                 "--interface",
-                settings.host,
+                LOOPBACK,
                 "--port",
                 str(settings.rasa_port),
                 "--enable-api",
@@ -182,7 +187,7 @@ def widget_service(settings: Settings) -> Service:
             "-m",
             "widget",
             "--host",
-            settings.host,
+            settings.widget_host,
             "--port",
             str(settings.widget_port),
             "--rasa-url",
@@ -202,7 +207,7 @@ def review_service(settings: Settings) -> Service:
             "review",
             "serve",
             "--host",
-            settings.host,
+            settings.review_host,
             "--port",
             str(settings.review_port),
         ],

@@ -1,12 +1,16 @@
-"""Nothing the launcher starts shows the Rasa API token to other local users."""
+"""Nothing the launcher starts shows the Rasa API token to other local users, and only the pages
+people use can be opened to a network: Rasa and the action server listen on loopback whatever is set."""
 
 from __future__ import annotations
 
 from pathlib import Path
 
+import pytest
 import requests
 
-from launcher.services import Settings, all_services, assistant_services, running
+from launcher.services import LOOPBACK, Settings, all_services, assistant_services, running
+
+OPEN_EVERYTHING = {"BIND_HOST": "0.0.0.0", "WIDGET_HOST": "0.0.0.0", "REVIEW_HOST": "0.0.0.0"}
 
 
 def command_lines_in_group(group: int) -> list[str]:
@@ -42,3 +46,25 @@ def test_the_rasa_server_gets_its_token_without_showing_it_on_its_command_line(
     assert [line for line in command_lines if settings.auth_token in line] == []
     assert (without.status_code, wrong.status_code) == (401, 401)
     assert right.status_code == 409  # signed in; the empty model folder holds no model to answer with
+
+
+@pytest.mark.parametrize("environ", [{}, OPEN_EVERYTHING], ids=["defaults", "every host setting open"])
+def test_rasa_and_the_action_server_listen_on_loopback_whatever_is_set(environ: dict[str, str]) -> None:
+    settings = Settings.from_environment({**environ, "RASA_AUTH_TOKEN": "token"})
+    actions, rasa = assistant_services(settings)
+    interface = rasa.command[rasa.command.index("--interface") + 1]
+    assert (interface, actions.environment["SANIC_HOST"]) == (LOOPBACK, LOOPBACK)
+    assert (settings.rasa_url, settings.action_url) == ("http://127.0.0.1:5005", "http://127.0.0.1:5055")
+
+
+def test_the_chat_page_and_the_review_app_each_have_their_own_host_setting() -> None:
+    widget_only = Settings.from_environment({"WIDGET_HOST": "0.0.0.0", "RASA_AUTH_TOKEN": "token"})
+    review_only = Settings.from_environment({"REVIEW_HOST": "192.0.2.7", "RASA_AUTH_TOKEN": "token"})
+    old_name = Settings.from_environment({"BIND_HOST": "0.0.0.0", "RASA_AUTH_TOKEN": "token"})
+    hosts = [
+        (settings.widget_host, settings.review_host) for settings in (widget_only, review_only, old_name)
+    ]
+    assert hosts == [("0.0.0.0", LOOPBACK), (LOOPBACK, "192.0.2.7"), ("0.0.0.0", LOOPBACK)]
+    *_, widget, review = all_services(widget_only)
+    assert widget.command[widget.command.index("--host") + 1] == "0.0.0.0"
+    assert review.command[review.command.index("--host") + 1] == LOOPBACK
