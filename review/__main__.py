@@ -1,4 +1,4 @@
-"""`python -m review serve | add-counsellor NAME | purge`: the review app's command line."""
+"""`python -m review serve | add-counsellor NAME | purge | unlock NAME`: the review app's command line."""
 
 from __future__ import annotations
 
@@ -63,6 +63,17 @@ def purge(arguments: argparse.Namespace, config: ReviewConfig) -> int:
     return 0
 
 
+def unlock(arguments: argparse.Namespace, config: ReviewConfig) -> int:
+    from review.throttle import unlock as unlock_now
+
+    cleared = unlock_now(ReviewStore(config.tracker_store_url), arguments.names)
+    for row in cleared:
+        print(f"{row['key']} may sign in again ({row['failures']} tries counted, {row['refused']} refused)")
+    if not cleared:
+        print("No sign-in was being throttled for " + ", ".join(arguments.names) + ".")
+    return 0
+
+
 def main(argv: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(prog="python -m review", description=__doc__)
     commands = parser.add_subparsers(dest="command", required=True)
@@ -80,6 +91,9 @@ def main(argv: list[str] | None = None) -> int:
     purging = commands.add_parser("purge", help="delete old conversations, except those marked keep")
     purging.add_argument("--older-than-days", type=int, help="default: RETENTION_DAYS, else 90")
     purging.set_defaults(run=purge)
+    unlocking = commands.add_parser("unlock", help="let a name or client address sign in again at once")
+    unlocking.add_argument("names", nargs="+", metavar="NAME_OR_ADDRESS")
+    unlocking.set_defaults(run=unlock)
     arguments = parser.parse_args(argv)
     serving_on = {"host": arguments.host, "port": arguments.port} if arguments.command == "serve" else {}
     return arguments.run(arguments, ReviewConfig.from_environment(**serving_on))

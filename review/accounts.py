@@ -1,4 +1,4 @@
-"""Counsellors' accounts: argon2id password hashes, and lock-out after repeated failed sign-ins."""
+"""Counsellors' accounts: argon2id password hashes, sign-in through the throttle (review/throttle.py)."""
 
 from __future__ import annotations
 
@@ -9,12 +9,11 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from review.schema import counsellors, sign_in_failures
+from review import throttle
+from review.schema import counsellors
 from review.store import ReviewStore
 
 MIN_PASSWORD_LENGTH = 12
-MAX_FAILURES = 5
-LOCK_SECONDS = 15 * 60  # 5 failures within 15 minutes lock the name for 15 minutes
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -30,6 +29,7 @@ class AccountError(ValueError):
 class SignIn:
     outcome: str  # "ok", "failed" or "locked"
     username: str
+    wait_seconds: float = 0  # when locked: how long until the next try is allowed
 
     @property
     def ok(self) -> bool:
@@ -56,7 +56,7 @@ def add_counsellor(store: ReviewStore, username: str, password: str, replace: bo
             connection.execute(
                 sa.update(counsellors).where(counsellors.c.id == exists).values(password_hash=password_hash)
             )
-            connection.execute(sa.delete(sign_in_failures).where(sign_in_failures.c.username == username))
+            throttle.clear(connection, [f"name:{username}"])
         else:
             connection.execute(
                 sa.insert(counsellors).values(
@@ -79,23 +79,15 @@ def has_account(store: ReviewStore, username: str) -> bool:
         )
 
 
-def recent_failures(store: ReviewStore, username: str) -> int:
-    since = store.clock() - LOCK_SECONDS
-    with store.engine.connect() as connection:
-        return connection.scalar(
-            sa.select(sa.func.count())
-            .select_from(sign_in_failures)
-            .where(sign_in_failures.c.username == username, sign_in_failures.c.failed_at > since)
-        )
-
-
-def sign_in(store: ReviewStore, username: str, password: str) -> SignIn:
-    """Check a name and password. Unknown names and wrong passwords fail alike, and both count
-    towards the lock-out; a locked name is refused without checking the password."""
+def sign_in(store: ReviewStore, username: str, password: str, address: str) -> SignIn:
+    """Check a name and password from a client address. Unknown names and wrong passwords fail
+    alike; both count against the name and the address (review/throttle.py), and a throttled try is
+    refused without checking the password or writing to the audit log."""
     username = normalise(username)[:64]
-    if recent_failures(store, username) >= MAX_FAILURES:
-        store.record(username or "-", "sign-in refused (locked)")
-        return SignIn("locked", username)
+    throttled = throttle.keys(username, address)
+    wait = throttle.take_try(store, throttled)
+    if wait:
+        return SignIn("locked", username, wait)
     with store.engine.connect() as connection:
         row = connection.execute(
             sa.select(counsellors.c.id, counsellors.c.password_hash).where(counsellors.c.username == username)
@@ -105,14 +97,11 @@ def sign_in(store: ReviewStore, username: str, password: str) -> SignIn:
         verified = row is not None
     except (VerificationError, InvalidHashError):
         verified = False
-    now = store.clock()
     with store.engine.begin() as connection:
         if not verified:
-            connection.execute(sa.insert(sign_in_failures).values(username=username, failed_at=now))
-            connection.execute(sa.delete(sign_in_failures).where(sign_in_failures.c.failed_at < now - 86400))
             store.record(username or "-", "sign-in failed", connection=connection)
             return SignIn("failed", username)
-        connection.execute(sa.delete(sign_in_failures).where(sign_in_failures.c.username == username))
+        throttle.clear(connection, throttled)
         if hasher.check_needs_rehash(row.password_hash):
             connection.execute(
                 sa.update(counsellors)

@@ -61,14 +61,19 @@ counsellors = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
 )
 
-# Failed sign-ins by the name typed, whether or not an account has it, so lock-out tells nobody
-# which names exist.
-sign_in_failures = sa.Table(
-    "review_sign_in_failures",
+# The sign-in throttle (review/throttle.py): one row per name typed (whether or not an account has
+# it, so the throttle tells nobody which names exist) and one per client address, each updated in
+# place and forgotten a day after its last failure. (Earlier versions wrote one row per failure to
+# review_sign_in_failures; it is no longer read.)
+sign_in_throttle = sa.Table(
+    "review_sign_in_throttle",
     metadata,
-    sa.Column("id", sa.Integer, primary_key=True),
-    sa.Column("username", sa.String(64), nullable=False, index=True),
-    sa.Column("failed_at", sa.Float, nullable=False),
+    sa.Column("key", sa.String(128), primary_key=True),  # "name:alex" or "address:203.0.113.7"
+    sa.Column("failures", sa.Integer, nullable=False),  # tries counted since the last success
+    sa.Column("wait_seconds", sa.Integer, nullable=False),  # the wait the last failure imposed
+    sa.Column("blocked_until", sa.Float, nullable=False),
+    sa.Column("refused", sa.Integer, nullable=False),  # tries refused while blocked (not audited)
+    sa.Column("last_failed_at", sa.Float, nullable=False, index=True),
 )
 
 level_corrections = sa.Table(

@@ -4,6 +4,7 @@
 from __future__ import annotations
 
 import json
+import math
 import re
 import time
 from functools import lru_cache
@@ -100,7 +101,8 @@ def login() -> Any:
     next_page = safe_next(request.values.get("next"))
     if request.method == "GET":
         return render_template("login.html", next_page=next_page, error=None)
-    attempt = sign_in(store(), request.form.get("username", ""), request.form.get("password", ""))
+    form = request.form
+    attempt = sign_in(store(), form.get("username", ""), form.get("password", ""), request.remote_addr or "-")
     if attempt.ok:
         session.clear()  # a new session on every sign-in
         session.permanent = True
@@ -108,10 +110,13 @@ def login() -> Any:
         session["signed_in_at"] = time.time()
         return redirect(next_page, code=303)
     if attempt.outcome == "locked":
-        error, status = "Too many failed sign-ins for this name. Wait 15 minutes, then try again.", 429
-    else:
-        error, status = "That name and password do not match an account.", 401
-    return render_template("login.html", next_page=next_page, error=error), status
+        wait = math.ceil(attempt.wait_seconds)
+        how_long = f"{wait} seconds" if wait < 90 else f"{math.ceil(wait / 60)} minutes"
+        error = f"Too many failed sign-ins. Wait {how_long}, then try again."
+        page = render_template("login.html", next_page=next_page, error=error)
+        return page, 429, {"Retry-After": str(wait)}
+    error = "That name and password do not match an account."
+    return render_template("login.html", next_page=next_page, error=error), 401
 
 
 @views.post("/logout")

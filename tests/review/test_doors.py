@@ -4,11 +4,20 @@ sessions."""
 
 from __future__ import annotations
 
-import pytest
+import threading
+from concurrent.futures import ThreadPoolExecutor
 
+import pytest
+import sqlalchemy as sa
+from flask.testing import FlaskClient
+
+from review.__main__ import main
+from review.accounts import add_counsellor
+from review.accounts import sign_in as check_password
 from review.app import create_app
 from review.config import ReviewConfig
-from tests.review.conftest import PASSWORD, csrf_token
+from review.schema import sign_in_throttle
+from tests.review.conftest import PASSWORD, csrf_token, sign_in
 
 OFF_SITE = [
     "/%09/evil.example",
@@ -59,3 +68,102 @@ def test_the_app_answers_where_it_serves_and_the_hosts_configured(sqlite_store, 
     behind_proxy = create_app(ReviewConfig.from_environment(proxied), sqlite_store)
     for host in ("review.example.org", "review.example.org:8443", "127.0.0.1:8090"):
         assert behind_proxy.test_client().get("/healthz", headers={"Host": host}).status_code == 200, host
+
+
+# --- the sign-in throttle --------------------------------------------------------------------------
+
+WRONG = "not the password at all"
+
+
+def from_address(client: FlaskClient, address: str) -> FlaskClient:
+    client.environ_base["REMOTE_ADDR"] = address
+    return client
+
+
+def test_five_failed_sign_ins_make_the_name_wait_even_for_the_right_password(client, clock):
+    for _ in range(5):
+        assert sign_in(client, password=WRONG).status_code == 401
+    refused = sign_in(client)
+    assert (refused.status_code, refused.headers["Retry-After"]) == (429, "30")
+    assert "Too many failed sign-ins. Wait 30 seconds, then try again." in refused.get_data(as_text=True)
+    clock.now += 30
+    assert sign_in(client).status_code == 303
+
+
+def test_parallel_guesses_get_five_tries_in_all(app):
+    """Sixteen guesses at once from one address, against a real SQLite file."""
+    clients = [app.test_client() for _ in range(16)]
+    tokens = [csrf_token(client) for client in clients]
+    start = threading.Barrier(len(clients))
+
+    def guess(client: FlaskClient, token: str) -> int:
+        start.wait()
+        form = {"csrf_token": token, "username": "alex", "password": WRONG}
+        return client.post("/login", data=form).status_code
+
+    with ThreadPoolExecutor(len(clients)) as pool:
+        statuses = list(pool.map(guess, clients, tokens))
+    assert sorted(statuses) == [401] * 5 + [429] * 11
+
+
+def test_guessing_across_names_from_one_address_is_throttled_too(app, clock):
+    guesser = from_address(app.test_client(), "203.0.113.7")
+    for number in range(5):
+        assert sign_in(guesser, username=f"guess-{number}", password=WRONG).status_code == 401
+    assert sign_in(guesser, username="alex", password=WRONG).status_code == 429
+    # The counsellor, elsewhere, is not held up by the guesser.
+    assert sign_in(from_address(app.test_client(), "198.51.100.4")).status_code == 303
+
+
+def test_each_failure_doubles_the_wait_up_to_five_minutes_never_for_good(client, clock):
+    waits = []
+    for _ in range(12):
+        response = sign_in(client, password=WRONG)
+        while response.status_code == 429:
+            waits.append(int(response.headers["Retry-After"]))
+            clock.now += waits[-1]
+            response = sign_in(client, password=WRONG)
+        assert response.status_code == 401
+    assert waits == [30, 60, 120, 240, 300, 300, 300]
+    clock.now += 300
+    assert sign_in(client).status_code == 303
+
+
+def test_refused_tries_write_no_audit_line_and_keep_one_counter_per_name_and_address(client, sqlite_store):
+    for _ in range(5):
+        sign_in(client, password=WRONG)
+    lines = sqlite_store.audit_page().total
+    for number in range(100):
+        assert sign_in(client, username="alex" if number % 2 else f"guess-{number}").status_code == 429
+    assert sqlite_store.audit_page().total == lines
+    with sqlite_store.engine.connect() as connection:
+        counters = connection.execute(sa.select(sign_in_throttle).order_by(sign_in_throttle.c.key)).all()
+    assert [(row.key, row.failures, row.refused) for row in counters] == [
+        ("address:127.0.0.1", 5, 100),
+        ("name:alex", 5, 50),
+    ]
+
+
+def test_parallel_guesses_get_five_tries_on_sqlite_and_postgresql(store):
+    add_counsellor(store, "alex", PASSWORD)
+    start = threading.Barrier(16)
+
+    def guess(_: int) -> str:
+        start.wait()
+        return check_password(store, "alex", WRONG, "203.0.113.7").outcome
+
+    with ThreadPoolExecutor(16) as pool:
+        outcomes = list(pool.map(guess, range(16)))
+    assert sorted(outcomes) == ["failed"] * 5 + ["locked"] * 11
+
+
+def test_the_unlock_command_lets_a_counsellor_sign_in_at_once(client, sqlite_url, monkeypatch, capsys):
+    for _ in range(5):
+        sign_in(client, password=WRONG)
+    monkeypatch.setenv("TRACKER_STORE_URL", sqlite_url)
+    monkeypatch.setenv("REVIEW_SECRET_KEY", "test")
+    assert main(["unlock", "alex", "127.0.0.1"]) == 0
+    out = capsys.readouterr().out
+    assert "name:alex may sign in again (5 tries counted, 0 refused)" in out
+    assert "address:127.0.0.1 may sign in again" in out
+    assert sign_in(client).status_code == 303
