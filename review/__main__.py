@@ -1,4 +1,5 @@
-"""`python -m review serve | add-counsellor NAME | purge | unlock NAME`: the review app's command line."""
+"""`python -m review serve | add-counsellor NAME | remove-counsellor NAME | purge | unlock NAME`:
+the review app's command line."""
 
 from __future__ import annotations
 
@@ -6,7 +7,7 @@ import argparse
 import getpass
 import sys
 
-from review.accounts import MIN_PASSWORD_LENGTH, AccountError, add_counsellor
+from review.accounts import MIN_PASSWORD_LENGTH, AccountError, add_counsellor, remove_counsellor
 from review.config import DEFAULT_HOST, DEFAULT_PORT, ReviewConfig
 from review.store import ReviewStore
 
@@ -44,6 +45,16 @@ def add(arguments: argparse.Namespace, config: ReviewConfig) -> int:
         print(f"Not done: {error}", file=sys.stderr)
         return 1
     print(f"{arguments.name.strip().lower()} can now sign in to the review app.")
+    return 0
+
+
+def remove(arguments: argparse.Namespace, config: ReviewConfig) -> int:
+    try:
+        remove_counsellor(ReviewStore(config.tracker_store_url), arguments.name)
+    except AccountError as error:
+        print(f"Not done: {error}", file=sys.stderr)
+        return 1
+    print(f"{arguments.name.strip().lower()}'s account is removed; any session it had has ended.")
     return 0
 
 
@@ -88,6 +99,9 @@ def main(argv: list[str] | None = None) -> int:
     )
     adding.add_argument("--replace", action="store_true", help="set a new password for an existing account")
     adding.set_defaults(run=add)
+    removing = commands.add_parser("remove-counsellor", help="delete a counsellor's account")
+    removing.add_argument("name")
+    removing.set_defaults(run=remove)
     purging = commands.add_parser("purge", help="delete old conversations, except those marked keep")
     purging.add_argument("--older-than-days", type=int, help="default: RETENTION_DAYS, else 90")
     purging.set_defaults(run=purge)

@@ -9,7 +9,7 @@ import sqlalchemy as sa
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
-from review import throttle
+from review import sessions, throttle
 from review.schema import counsellors
 from review.store import ReviewStore
 
@@ -57,6 +57,7 @@ def add_counsellor(store: ReviewStore, username: str, password: str, replace: bo
                 sa.update(counsellors).where(counsellors.c.id == exists).values(password_hash=password_hash)
             )
             throttle.clear(connection, [f"name:{username}"])
+            sessions.end_all(connection, username)  # a stolen cookie dies with the old password
         else:
             connection.execute(
                 sa.insert(counsellors).values(
@@ -71,12 +72,15 @@ def add_counsellor(store: ReviewStore, username: str, password: str, replace: bo
         )
 
 
-def has_account(store: ReviewStore, username: str) -> bool:
-    with store.engine.connect() as connection:
-        return (
-            connection.scalar(sa.select(counsellors.c.id).where(counsellors.c.username == username))
-            is not None
-        )
+def remove_counsellor(store: ReviewStore, username: str) -> None:
+    """Delete an account; its sessions end with it."""
+    username = normalise(username)
+    with store.engine.begin() as connection:
+        removed = connection.execute(sa.delete(counsellors).where(counsellors.c.username == username))
+        if removed.rowcount == 0:
+            raise AccountError(f"{username} has no account")
+        sessions.end_all(connection, username)
+        store.record("command line", "removed account", details=username, connection=connection)
 
 
 def sign_in(store: ReviewStore, username: str, password: str, address: str) -> SignIn:

@@ -3,7 +3,6 @@ and headers that keep transcripts out of caches, frames and other sites' scripts
 
 from __future__ import annotations
 
-import time
 from datetime import UTC, datetime, timedelta
 
 from flask import (
@@ -20,7 +19,7 @@ from flask import (
 )
 from flask_wtf.csrf import CSRFError, CSRFProtect
 
-from review.accounts import has_account
+from review import sessions
 from review.config import ReviewConfig
 from review.store import ReviewStore
 from review.transcript import level_name
@@ -50,6 +49,7 @@ def create_app(config: ReviewConfig | None = None, store: ReviewStore | None = N
         SESSION_REFRESH_EACH_REQUEST=True,
         WTF_CSRF_TIME_LIMIT=None,  # a token lives as long as the session that holds it
         MAX_CONTENT_LENGTH=64 * 1024,
+        REVIEW_IDLE_SECONDS=config.idle_minutes * 60,
         REVIEW_MAX_SESSION_SECONDS=config.max_session_hours * 3600,
         REVIEW_RETENTION_DAYS=config.retention_days,
         REVIEW_ALLOWED_HOSTS=config.allowed_hosts,
@@ -88,14 +88,17 @@ def answer_only_known_hosts() -> Response | None:
 def require_sign_in() -> Response | None:
     if request.endpoint in PUBLIC_ENDPOINTS or request.endpoint is None:  # None: no such page, 404
         return None
-    username = session.get("counsellor")
-    signed_in_at = session.get("signed_in_at", 0)
-    fresh = time.time() - signed_in_at < current_app.config["REVIEW_MAX_SESSION_SECONDS"]
-    if username and fresh and has_account(current_app.extensions["review_store"], username):
-        g.counsellor = username
-        return None
-    if username:
-        session.clear()  # expired, or the account is gone; a signed-out visitor keeps its CSRF token
+    session_id = session.get("session_id")
+    config = current_app.config
+    store = current_app.extensions["review_store"]
+    if session_id:
+        username = sessions.counsellor_of(
+            store, session_id, config["REVIEW_IDLE_SECONDS"], config["REVIEW_MAX_SESSION_SECONDS"]
+        )
+        if username:
+            g.counsellor, g.session_id = username, session_id
+            return None
+        session.clear()  # ended, expired, or the account is gone
     if wants_json():
         return jsonify(error="sign in required"), 401
     return redirect(url_for("views.login", next=request.full_path.rstrip("?")))

@@ -61,6 +61,17 @@ counsellors = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
 )
 
+# Signed-in sessions (review/sessions.py): the cookie carries a random id, this table only its
+# SHA-256, so a session ends for everyone holding the cookie on sign-out, a new password or removal.
+sessions = sa.Table(
+    "review_sessions",
+    metadata,
+    sa.Column("id_hash", sa.String(64), primary_key=True),
+    sa.Column("username", sa.String(64), nullable=False, index=True),
+    sa.Column("started_at", sa.Float, nullable=False),
+    sa.Column("last_seen_at", sa.Float, nullable=False),
+)
+
 # The sign-in throttle (review/throttle.py): one row per name typed (whether or not an account has
 # it, so the throttle tells nobody which names exist) and one per client address, each updated in
 # place and forgotten a day after its last failure. (Earlier versions wrote one row per failure to

@@ -27,6 +27,7 @@ from flask import (
 )
 
 from launcher.services import ROOT
+from review import sessions
 from review.accounts import sign_in
 from review.store import STATUSES, NotFoundError, ReviewStore
 from safeguarding.levels import RiskLevel
@@ -104,10 +105,12 @@ def login() -> Any:
     form = request.form
     attempt = sign_in(store(), form.get("username", ""), form.get("password", ""), request.remote_addr or "-")
     if attempt.ok:
+        if session.get("session_id"):
+            sessions.end(store(), session["session_id"])
         session.clear()  # a new session on every sign-in
         session.permanent = True
-        session["counsellor"] = attempt.username
-        session["signed_in_at"] = time.time()
+        max_seconds = current_app.config["REVIEW_MAX_SESSION_SECONDS"]
+        session["session_id"] = sessions.start(store(), attempt.username, max_seconds)
         return redirect(next_page, code=303)
     if attempt.outcome == "locked":
         wait = math.ceil(attempt.wait_seconds)
@@ -121,6 +124,7 @@ def login() -> Any:
 
 @views.post("/logout")
 def logout() -> Response:
+    sessions.end(store(), g.session_id)
     store().record(g.counsellor, "signed out")
     session.clear()
     return redirect(url_for("views.login"), code=303)

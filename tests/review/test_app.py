@@ -301,8 +301,16 @@ def test_the_purge_command_prints_what_it_deleted(sqlite_url, sqlite_store, monk
     assert "5 conversation(s) older than 1 days deleted" in out and "deleted danger:" in out
 
 
-def test_a_session_ends_after_the_longest_session_allowed(signed_in):
-    with signed_in.session_transaction() as session:
-        session["signed_in_at"] -= 11 * 3600
+def test_a_session_ends_after_30_idle_minutes(signed_in, clock):
+    clock.now += 29 * 60
+    assert signed_in.get("/").status_code == 200
+    clock.now += 31 * 60
+    assert signed_in.get("/api/conversations").status_code == 401
+
+
+def test_a_session_ends_after_the_longest_session_allowed(signed_in, clock):
+    for _ in range(10 * 3):  # a request every 20 minutes for ten hours
+        assert signed_in.get("/api/conversations").status_code == 200
+        clock.now += 20 * 60
     assert signed_in.get("/").status_code == 302
     assert signed_in.get("/api/conversations").status_code == 401

@@ -4,11 +4,15 @@ sessions."""
 
 from __future__ import annotations
 
+import hashlib
+import io
+import json
 import threading
 from concurrent.futures import ThreadPoolExecutor
 
 import pytest
 import sqlalchemy as sa
+from flask import Flask
 from flask.testing import FlaskClient
 
 from review.__main__ import main
@@ -16,7 +20,7 @@ from review.accounts import add_counsellor
 from review.accounts import sign_in as check_password
 from review.app import create_app
 from review.config import ReviewConfig
-from review.schema import sign_in_throttle
+from review.schema import sessions, sign_in_throttle
 from tests.review.conftest import PASSWORD, csrf_token, sign_in
 
 OFF_SITE = [
@@ -167,3 +171,47 @@ def test_the_unlock_command_lets_a_counsellor_sign_in_at_once(client, sqlite_url
     assert "name:alex may sign in again (5 tries counted, 0 refused)" in out
     assert "address:127.0.0.1 may sign in again" in out
     assert sign_in(client).status_code == 303
+
+
+# --- sessions --------------------------------------------------------------------------------------
+
+
+def copy_of_cookie(app: Flask, client: FlaskClient) -> FlaskClient:
+    """Another browser holding a copy of the counsellor's session cookie, as a thief would."""
+    thief = app.test_client()
+    thief.set_cookie("review_session", client.get_cookie("review_session").value)
+    return thief
+
+
+def test_the_cookie_carries_only_a_random_id_and_the_database_only_its_hash(app, signed_in, sqlite_store):
+    cookie = signed_in.get_cookie("review_session").value
+    content = app.session_interface.get_signing_serializer(app).loads(cookie)
+    assert set(content) <= {"session_id", "csrf_token", "_permanent", "_flashes"}
+    assert "alex" not in json.dumps(content)
+    with sqlite_store.engine.connect() as connection:
+        [row] = connection.execute(sa.select(sessions)).all()
+    assert row.username == "alex" and content["session_id"] not in json.dumps(list(row))
+    assert row.id_hash == hashlib.sha256(content["session_id"].encode()).hexdigest()
+
+
+def test_a_copied_cookie_stops_working_when_the_counsellor_signs_out(app, signed_in):
+    thief = copy_of_cookie(app, signed_in)
+    assert thief.get("/").status_code == 200
+    signed_in.post("/logout", data={"csrf_token": csrf_token(signed_in, "/")})
+    assert thief.get("/").status_code == 302
+    assert thief.get("/api/conversations").status_code == 401
+
+
+@pytest.mark.parametrize(
+    "command", [["add-counsellor", "alex", "--replace", "--password-stdin"], ["remove-counsellor", "alex"]]
+)
+def test_a_copied_cookie_stops_working_when_the_password_is_replaced_or_the_account_removed(
+    app, signed_in, sqlite_url, monkeypatch, command
+):
+    thief = copy_of_cookie(app, signed_in)
+    monkeypatch.setenv("TRACKER_STORE_URL", sqlite_url)
+    monkeypatch.setenv("REVIEW_SECRET_KEY", "test")
+    monkeypatch.setattr("sys.stdin", io.StringIO("a brand new long password\n"))
+    assert main(command) == 0
+    for browser in (thief, signed_in):
+        assert browser.get("/api/conversations").status_code == 401
