@@ -16,6 +16,7 @@ from concurrent.futures import ThreadPoolExecutor
 from typing import Any
 
 import pytest
+import requests
 from aiohttp import web
 from aiohttp.test_utils import TestClient, TestServer
 from axe_playwright_python.sync_playwright import Axe
@@ -25,11 +26,12 @@ from playwright.sync_api import Browser, BrowserContext, Locator, Page, Request,
 from launcher.services import ROOT, Settings, running, widget_service
 from tests.e2e.conftest import free_port
 from widget.messages import MAX_MESSAGE_CHARACTERS, MessageRefusedError, parse_chat_message, replies_for_page
-from widget.server import create_app
+from widget.server import WidgetSettings, create_app, hosts_for
 
 NEUTRAL_URL = "https://www.bbc.co.uk/weather"
 START_URL = "https://search.example/results"  # where a child might have come from
 SENDER = "0123456789abcdef0123456789abcdef"
+HI = {"sender": SENDER, "id": 1, "message": "hi"}
 LOGS = ROOT / "results" / "e2e-logs"
 SCREENSHOTS = ROOT / "results" / "screenshots"
 ANSWER_SECONDS = 30
@@ -99,7 +101,10 @@ def relay(servers: Settings) -> Iterator[Relay]:
 def widget_behind_relay(servers: Settings, relay: Relay) -> Iterator[Settings]:
     """A second page server whose Rasa URL is the relay's port: closed until the relay starts."""
     settings = dataclasses.replace(servers, widget_port=free_port(), rasa_port=relay.port)
-    service = dataclasses.replace(widget_service(settings), name="widget-behind-relay")
+    # Ready when it serves the page: its health check says Rasa is down, as it is until the relay starts.
+    service = dataclasses.replace(
+        widget_service(settings), name="widget-behind-relay", ready_url=f"{settings.widget_url}/"
+    )
     with running([service], settings, log_dir=LOGS):
         yield settings
 
@@ -239,7 +244,7 @@ def test_a_button_sends_its_payload_and_shows_its_title(page):
 
 @e2e
 def test_links_and_phone_numbers_are_made_into_links_and_markup_stays_text(page):
-    ask(page, "/ask_childline")  # a button payload typed in: Childline's number and web address
+    ask(page, "how do i contact childline")  # Childline's number and web address
 
     expect(page.locator('#messages a[href="tel:08001111"]').first).to_be_visible()
     web_link = page.locator('#messages a[href="https://www.childline.org.uk/"]').first
@@ -438,13 +443,20 @@ def test_axe_finds_no_wcag_a_or_aa_problem_on_a_phone_or_a_desktop(browser, widg
     ("payload", "status", "code"),
     [
         ([], 400, "not_an_object"),
-        ({"message": "hi"}, 400, "bad_sender"),
-        ({"sender": "child-1", "message": "hi"}, 400, "bad_sender"),
-        ({"sender": SENDER.upper(), "message": "hi"}, 400, "bad_sender"),
-        ({"sender": SENDER + "0", "message": "hi"}, 400, "bad_sender"),
-        ({"sender": SENDER, "message": "   "}, 400, "empty_message"),
-        ({"sender": SENDER, "message": 42}, 400, "empty_message"),
-        ({"sender": SENDER, "message": "x" * (MAX_MESSAGE_CHARACTERS + 1)}, 413, "too_long"),
+        ({"id": 1, "message": "hi"}, 400, "bad_sender"),
+        ({"sender": "child-1", "id": 1, "message": "hi"}, 400, "bad_sender"),
+        ({"sender": SENDER.upper(), "id": 1, "message": "hi"}, 400, "bad_sender"),
+        ({"sender": SENDER + "0", "id": 1, "message": "hi"}, 400, "bad_sender"),
+        ({"sender": SENDER, "message": "hi"}, 400, "bad_id"),
+        ({"sender": SENDER, "id": "1", "message": "hi"}, 400, "bad_id"),
+        ({"sender": SENDER, "id": -1, "message": "hi"}, 400, "bad_id"),
+        ({"sender": SENDER, "id": True, "message": "hi"}, 400, "bad_id"),
+        ({"sender": SENDER, "id": 1, "message": "   "}, 400, "empty_message"),
+        ({"sender": SENDER, "id": 1, "message": 42}, 400, "empty_message"),
+        ({"sender": SENDER, "id": 1, "message": "x" * (MAX_MESSAGE_CHARACTERS + 1)}, 413, "too_long"),
+        ({"sender": SENDER, "id": 1, "button": "ask_safety_tips"}, 400, "bad_button"),
+        ({"sender": SENDER, "id": 1, "button": '/ask_tips{"x": 1}'}, 400, "bad_button"),
+        ({"sender": SENDER, "id": 1, "button": "/ask_safety_tips", "message": "hi"}, 400, "bad_button"),
     ],
 )
 def test_a_bad_request_is_refused_with_a_reason(payload, status, code):
@@ -457,7 +469,7 @@ def test_a_bad_request_is_refused_with_a_reason(payload, status, code):
 def test_a_message_of_the_largest_size_is_kept_whole():
     message = "help " * (MAX_MESSAGE_CHARACTERS // 5)
 
-    assert parse_chat_message({"sender": SENDER, "message": message}).message == message
+    assert parse_chat_message({"sender": SENDER, "id": 7, "message": message}).text == message
 
 
 def test_only_text_and_buttons_reach_the_page():
@@ -487,11 +499,20 @@ def in_own_thread(scenario: Coroutine[Any, Any, Answer]) -> Answer:
         return pool.submit(asyncio.run, scenario).result()
 
 
-async def ask_page_server(rasa_url: str, method: str, path: str, **options: Any) -> Answer:
-    """One request to the page's server (create_app, under aiohttp's test server)."""
-    async with TestClient(TestServer(create_app(rasa_url, timeout_seconds=0.5))) as client:
-        response = await client.request(method, path, **options)
-        body = await response.json() if response.content_type == "application/json" else await response.text()
+async def ask_page_server(
+    rasa_url: str,
+    method: str,
+    path: str,
+    settings: WidgetSettings | None = None,
+    times: int = 1,
+    **options: Any,
+) -> Answer:
+    """Requests to the page's server (create_app, under aiohttp's test server); the last one's answer."""
+    async with TestClient(TestServer(create_app(rasa_url, 0.5, settings))) as client:
+        for _ in range(times):
+            response = await client.request(method, path, **options)
+        is_json = response.content_type == "application/json"
+        body = await response.json() if is_json else await response.text()
         return Answer(response.status, CIMultiDict(response.headers), body)
 
 
@@ -502,7 +523,7 @@ def call_without_rasa(method: str, path: str, **options: Any) -> Answer:
 
 @dataclasses.dataclass
 class FakeRasa:
-    """Stands in for Rasa's REST channel where the real one cannot show a case (no replies, slowness)."""
+    """Stands in for Rasa's widget channel where the real one cannot show a case (no replies, slowness)."""
 
     replies: list[dict[str, Any]]
     delay: float = 0.0
@@ -511,12 +532,12 @@ class FakeRasa:
     async def webhook(self, request: web.Request) -> web.Response:
         self.received.append(await request.json())
         await asyncio.sleep(self.delay)
-        return web.json_response(self.replies)
+        return web.json_response({"replies": self.replies})
 
     def call(self, method: str, path: str, **options: Any) -> Answer:
         async def scenario() -> Answer:
             rasa = web.Application()
-            rasa.router.add_post("/webhooks/rest/webhook", self.webhook)
+            rasa.router.add_post("/webhooks/widget/webhook", self.webhook)
             async with TestServer(rasa) as server:
                 return await ask_page_server(str(server.make_url("")), method, path, **options)
 
@@ -528,7 +549,7 @@ def no_cors(headers: CIMultiDict[str]) -> bool:
 
 
 def test_when_rasa_is_down_the_api_answers_503_in_json_and_nothing_is_cached():
-    answer = call_without_rasa("POST", "/api/messages", json={"sender": SENDER, "message": "hi"})
+    answer = call_without_rasa("POST", "/api/messages", json=HI)
 
     assert answer.status == 503
     assert answer.body["error"] == "assistant_unavailable"
@@ -540,18 +561,18 @@ def test_a_message_is_carried_whole_and_only_text_and_buttons_come_back():
     rasa = FakeRasa(replies=[{"recipient_id": SENDER, "text": "Hi! I'm a bot.", "custom": {"x": 1}}])
     message = "help " * (MAX_MESSAGE_CHARACTERS // 5)
 
-    answer = rasa.call("POST", "/api/messages", json={"sender": SENDER, "message": message})
+    answer = rasa.call("POST", "/api/messages", json={"sender": SENDER, "id": 3, "message": message})
 
     assert answer.status == 200
     assert answer.body == {"replies": [{"text": "Hi! I'm a bot."}]}
-    assert rasa.received == [{"sender": SENDER, "message": message}]
+    assert rasa.received == [{"sender": SENDER, "id": 3, "message": message, "resend": False}]
 
 
 @pytest.mark.parametrize(
     ("replies", "delay"), [([], 0.0), ([{"text": "too late"}], 2.0)], ids=["silent", "slow"]
 )
 def test_a_silent_or_slow_assistant_is_reported_as_unavailable(replies, delay):
-    answer = FakeRasa(replies, delay).call("POST", "/api/messages", json={"sender": SENDER, "message": "hi"})
+    answer = FakeRasa(replies, delay).call("POST", "/api/messages", json=HI)
 
     assert answer.status == 503
     assert answer.body["error"] == "assistant_unavailable"
@@ -560,10 +581,10 @@ def test_a_silent_or_slow_assistant_is_reported_as_unavailable(replies, delay):
 @pytest.mark.parametrize(
     ("headers", "body", "status"),
     [
-        ({"Origin": "http://evil.example"}, json.dumps({"sender": SENDER, "message": "hi"}), 403),
-        ({"Content-Type": "text/plain"}, json.dumps({"sender": SENDER, "message": "hi"}), 415),
+        ({"Origin": "http://evil.example"}, json.dumps(HI), 403),
+        ({"Content-Type": "text/plain"}, json.dumps(HI), 415),
         ({"Content-Type": "application/json"}, "{not json", 400),
-        ({"Content-Type": "application/json"}, json.dumps({"sender": "x", "message": "hi"}), 400),
+        ({"Content-Type": "application/json"}, json.dumps({**HI, "sender": "x"}), 400),
         ({"Content-Type": "application/json"}, "x" * 200_000, 413),
     ],
     ids=["other-origin", "not-json-type", "broken-json", "bad-sender", "huge-body"],
@@ -588,3 +609,76 @@ def test_the_page_is_served_with_a_strict_policy_and_no_cors():
     assert answer.headers["Referrer-Policy"] == "no-referrer"
     assert no_cors(answer.headers)
     assert call_without_rasa("GET", "/static/../server.py").status == 404
+
+
+def test_typed_text_is_carried_as_text_even_when_it_looks_like_an_intent():
+    rasa = FakeRasa(replies=[{"text": "Sorry, I didn't get that."}])
+
+    rasa.call("POST", "/api/messages", json={**HI, "message": "/disclose_immediate_danger"})
+
+    assert rasa.received[0]["message"] == "/disclose_immediate_danger"
+    assert "button" not in rasa.received[0]
+
+
+def test_a_flood_from_one_address_is_answered_429_and_a_child_s_pace_is_not():
+    rasa = FakeRasa(replies=[{"text": "ok"}])
+    settings = WidgetSettings(burst=5, per_minute=30)
+
+    paced = rasa.call("POST", "/api/messages", json=HI, settings=settings, times=5)
+    flooded = rasa.call("POST", "/api/messages", json=HI, settings=settings, times=6)
+
+    assert paced.status == 200
+    assert flooded.status == 429
+    assert flooded.body["error"] == "too_many"
+    assert int(flooded.headers["Retry-After"]) > 0
+
+
+@pytest.mark.parametrize(
+    ("host", "status"),
+    [
+        ("localhost:8080", 200),
+        ("127.0.0.1:8080", 200),
+        ("rebound.evil.example:8080", 400),
+        ("localhost:9999", 400),
+    ],
+)
+def test_a_loopback_page_server_answers_only_loopback_host_names(host, status):
+    settings = WidgetSettings(allowed_hosts=hosts_for("127.0.0.1", 8080))
+
+    answer = call_without_rasa("GET", "/", settings=settings, headers={"Host": host})
+
+    assert answer.status == status
+
+
+def test_behind_a_proxy_the_public_origin_is_the_one_answered():
+    public = "https://chat.example.org"
+    settings = WidgetSettings(public_origin=public, allowed_hosts=hosts_for("0.0.0.0", 8080, public))
+    rasa = FakeRasa(replies=[{"text": "Hi! I'm a bot."}])
+    headers = {"Host": "chat.example.org", "Origin": public}
+
+    from_the_page = rasa.call("POST", "/api/messages", json=HI, settings=settings, headers=headers)
+    other_site = rasa.call(
+        "POST",
+        "/api/messages",
+        json=HI,
+        settings=settings,
+        headers={**headers, "Origin": "https://evil.example"},
+    )
+
+    assert from_the_page.status == 200
+    assert other_site.status == 403
+
+
+def test_the_health_check_fails_when_the_assistant_cannot_be_reached():
+    answer = call_without_rasa("GET", "/healthz")
+
+    assert answer.status == 503
+    assert answer.body["assistant"] == "down"
+
+
+@e2e
+def test_the_health_check_answers_ok_when_a_turn_could_be_answered_and_stored(widget):
+    answer = requests.get(f"{widget.widget_url}/healthz", timeout=10)
+
+    assert answer.status_code == 200
+    assert answer.json() == {"status": "ok", "assistant": "ok", "database": "ok"}

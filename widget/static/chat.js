@@ -49,8 +49,15 @@
   }
 
   function newConversation() {
-    // entries: what the page shows; outbox: what still has to reach the bot, oldest first.
-    return { sender: newSender(), entries: [], outbox: [{ id: 0, payload: WELCOME_PAYLOAD }], nextId: 1, draft: "" };
+    // entries: what the page shows; outbox: what still has to reach the bot, oldest first. Each
+    // message keeps its id until it is answered: sent again, the bot knows it and stores it once.
+    return {
+      sender: newSender(),
+      entries: [],
+      outbox: [{ id: 0, payload: WELCOME_PAYLOAD, button: true, tries: 0 }],
+      nextId: 1,
+      draft: "",
+    };
   }
 
   function load() {
@@ -153,7 +160,7 @@
         button.type = "button";
         button.textContent = choice.title;
         button.addEventListener("click", () => {
-          send(choice.payload, choice.title);
+          send(choice.payload, choice.title, true);
           page.input.focus();
         });
         choices.append(button);
@@ -239,14 +246,19 @@
 
   // --- talking to the page's own server, which carries each message to the bot ---
 
-  async function post(sender, payload) {
+  async function post(sender, item) {
     const controller = new AbortController();
     const timer = setTimeout(() => controller.abort(), REQUEST_TIMEOUT_MS);
     try {
       const response = await fetch(API_URL, {
         method: "POST",
         headers: { "Content-Type": "application/json", Accept: "application/json" },
-        body: JSON.stringify({ sender, message: payload }),
+        body: JSON.stringify({
+          sender,
+          id: item.id,
+          [item.button ? "button" : "message"]: item.payload,
+          resend: item.tries > 1,
+        }),
         credentials: "omit",
         cache: "no-store",
         signal: controller.signal,
@@ -262,14 +274,15 @@
     }
   }
 
-  function send(payload, shownText) {
+  // A button's payload names what the child chose; typed text never does (the server makes sure).
+  function send(payload, shownText, button) {
     const id = conversation.nextId++;
     if (shownText !== null) {
       const entry = { id, from: "child", text: shownText, status: "sending" };
       conversation.entries.push(entry);
       show(entry);
     }
-    conversation.outbox.push({ id, payload });
+    conversation.outbox.push({ id, payload, button, tries: 0 });
     save();
     pump();
   }
@@ -280,7 +293,9 @@
     const item = started.outbox[0];
     inFlight = true;
     showTyping(true);
-    const result = await post(started.sender, item.payload);
+    item.tries = (item.tries || 0) + 1;
+    save();
+    const result = await post(started.sender, item);
     inFlight = false;
     showTyping(false);
     if (leaving) return;
@@ -364,7 +379,7 @@
       return;
     }
     setDraft("");
-    send(text, text);
+    send(text, text, false);
     page.input.focus();
   }
 
