@@ -1,5 +1,5 @@
-"""`python -m review serve | add-counsellor NAME | remove-counsellor NAME | purge | unlock NAME`:
-the review app's command line."""
+"""`python -m review serve | add-counsellor NAME | remove-counsellor NAME | set-role NAME ROLE | purge |
+unlock NAME`: the review app's command line."""
 
 from __future__ import annotations
 
@@ -7,7 +7,14 @@ import argparse
 import getpass
 import sys
 
-from review.accounts import MIN_PASSWORD_LENGTH, AccountError, add_counsellor, remove_counsellor
+from review.accounts import (
+    MIN_PASSWORD_LENGTH,
+    ROLES,
+    AccountError,
+    add_counsellor,
+    remove_counsellor,
+    set_role,
+)
 from review.config import DEFAULT_HOST, DEFAULT_PORT, ReviewConfig
 from review.store import ReviewStore
 
@@ -58,6 +65,16 @@ def remove(arguments: argparse.Namespace, config: ReviewConfig) -> int:
     return 0
 
 
+def role(arguments: argparse.Namespace, config: ReviewConfig) -> int:
+    try:
+        set_role(ReviewStore(config.tracker_store_url), arguments.name, arguments.role)
+    except AccountError as error:
+        print(f"Not done: {error}", file=sys.stderr)
+        return 1
+    print(f"{arguments.name.strip().lower()} is now {arguments.role}.")
+    return 0
+
+
 def purge(arguments: argparse.Namespace, config: ReviewConfig) -> int:
     from review.retention import purge as purge_old
 
@@ -102,6 +119,10 @@ def main(argv: list[str] | None = None) -> int:
     removing = commands.add_parser("remove-counsellor", help="delete a counsellor's account")
     removing.add_argument("name")
     removing.set_defaults(run=remove)
+    roles = commands.add_parser("set-role", help="make a counsellor an admin (who may lift keep), or not")
+    roles.add_argument("name")
+    roles.add_argument("role", choices=ROLES)
+    roles.set_defaults(run=role)
     purging = commands.add_parser("purge", help="delete old conversations, except those marked keep")
     purging.add_argument("--older-than-days", type=int, help="default: RETENTION_DAYS, else 90")
     purging.set_defaults(run=purge)

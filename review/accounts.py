@@ -10,10 +10,11 @@ from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 
 from review import sessions, throttle
-from review.schema import counsellors
+from review.schema import admins, counsellors
 from review.store import ReviewStore
 
 MIN_PASSWORD_LENGTH = 12
+ROLES = ("counsellor", "admin")
 USERNAME = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 
 hasher = PasswordHasher()  # argon2id with the library's current recommended parameters
@@ -80,7 +81,29 @@ def remove_counsellor(store: ReviewStore, username: str) -> None:
         if removed.rowcount == 0:
             raise AccountError(f"{username} has no account")
         sessions.end_all(connection, username)
+        connection.execute(sa.delete(admins).where(admins.c.username == username))
         store.record("command line", "removed account", details=username, connection=connection)
+
+
+def is_admin(store: ReviewStore, username: str) -> bool:
+    with store.engine.connect() as connection:
+        return (
+            connection.scalar(sa.select(admins.c.username).where(admins.c.username == username)) is not None
+        )
+
+
+def set_role(store: ReviewStore, username: str, role: str) -> None:
+    """ROLES: an admin may also lift "keep", so the next purge may delete the conversation."""
+    username = normalise(username)
+    if role not in ROLES:
+        raise AccountError(f"the role is one of {', '.join(ROLES)}")
+    with store.engine.begin() as connection:
+        if connection.scalar(sa.select(counsellors.c.id).where(counsellors.c.username == username)) is None:
+            raise AccountError(f"{username} has no account")
+        connection.execute(sa.delete(admins).where(admins.c.username == username))
+        if role == "admin":
+            connection.execute(sa.insert(admins).values(username=username, granted_at=store.clock()))
+        store.record("command line", "set role", details=f"{username}: {role}", connection=connection)
 
 
 def sign_in(store: ReviewStore, username: str, password: str, address: str) -> SignIn:

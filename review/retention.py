@@ -7,7 +7,6 @@ from dataclasses import dataclass
 import sqlalchemy as sa
 
 from review.schema import (
-    audit_log,
     conversations,
     events,
     index_state,
@@ -30,7 +29,7 @@ class Purged:
 
 def purge(store: ReviewStore, older_than_days: int) -> list[Purged]:
     """Delete old conversations' events from the tracker store and their review rows (notes,
-    corrections, marks and audit lines), then write one audit line saying what was purged."""
+    corrections, marks), then write one audit line saying what was purged. The audit lines stay."""
     if older_than_days < 1:
         raise ValueError("older_than_days must be at least 1")
     store.refresh()
@@ -48,7 +47,7 @@ def purge(store: ReviewStore, older_than_days: int) -> list[Purged]:
     purged = [Purged(sender_id, last_at, count) for sender_id, last_at, count in old if sender_id not in kept]
     for conversation in purged:
         with store.engine.begin() as connection:
-            for table in (events, conversations, notes, level_corrections, misunderstood, audit_log):
+            for table in (events, conversations, notes, level_corrections, misunderstood):
                 connection.execute(sa.delete(table).where(table.c.sender_id == conversation.sender_id))
             # SQLite gives the ids of deleted newest events to the next events written: move the
             # list's mark back to the newest event left, or it would never read them.

@@ -61,6 +61,14 @@ counsellors = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
 )
 
+# Counsellors who may lift "keep" (python -m review set-role NAME admin); others cannot.
+admins = sa.Table(
+    "review_admins",
+    metadata,
+    sa.Column("username", sa.String(64), primary_key=True),
+    sa.Column("granted_at", sa.Float, nullable=False),
+)
+
 # Signed-in sessions (review/sessions.py): the cookie carries a random id, this table only its
 # SHA-256, so a session ends for everyone holding the cookie on sign-out, a new password or removal.
 sessions = sa.Table(
@@ -125,8 +133,8 @@ misunderstood = sa.Table(
     sa.Column("created_at", sa.Float, nullable=False),
 )
 
-# Who did what when. The app only ever inserts; only the retention command deletes (with the
-# conversation it describes) and it records that it did.
+# Who did what when. Nothing deletes it, not even the retention purge: its lines hold no child's
+# words (names, actions, levels, intents), so who viewed, exported or lifted keep stays on record.
 audit_log = sa.Table(
     "review_audit_log",
     metadata,

@@ -319,10 +319,11 @@ class ReviewStore:
             self._update(conversation, counsellor, "reopened", "", reviewed_by=None, reviewed_at=None)
 
     def set_keep(self, conversation: dict[str, Any], counsellor: str, keep: bool) -> None:
-        action = "marked keep" if keep else "removed keep"
-        self._update(
-            conversation, counsellor, action, "kept from the retention purge" if keep else "", keep=keep
-        )
+        """Lifting keep is for an admin (review.accounts.is_admin), checked by the caller."""
+        if keep:
+            self._update(conversation, counsellor, "marked keep", "kept from the retention purge", keep=True)
+        else:
+            self._update(conversation, counsellor, "removed keep", "by an admin", keep=False)
 
     def correct_level(
         self, conversation: dict[str, Any], counsellor: str, level: RiskLevel, reason: str
@@ -347,7 +348,8 @@ class ReviewStore:
                     created_at=self.clock(),
                 )
             )
-            details = f"{before.label} -> {level.label}: {reason}"
+            # The reason stays with the correction, not in the audit log, which outlives the purge.
+            details = f"{before.label} -> {level.label}"
             self.record(counsellor, "corrected level", conversation["sender_id"], details, connection)
 
     def add_note(self, conversation: dict[str, Any], counsellor: str, text: str) -> None:

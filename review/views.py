@@ -28,7 +28,7 @@ from flask import (
 
 from launcher.services import ROOT
 from review import sessions
-from review.accounts import sign_in
+from review.accounts import is_admin, sign_in
 from review.store import STATUSES, NotFoundError, ReviewStore
 from safeguarding.levels import RiskLevel
 
@@ -37,6 +37,7 @@ views = Blueprint("views", __name__)
 LEVELS = [level.label for level in sorted(RiskLevel, reverse=True)]
 LEVEL_FILTERS = ["all", "flagged", *LEVELS]
 MAX_TEXT = 5000
+ONLY_AN_ADMIN = "Kept from the retention purge. Only an admin can allow the purge again: ask one."
 # A path and query on this site, in the few characters its own URLs use; a second "/" would leave it.
 LOCAL_PATH = re.compile(r"/(?!/)[\w./?=&%+~-]*", re.ASCII)
 
@@ -201,6 +202,8 @@ def transcript(conversation_id: int) -> str:
         audit=store().audit_of(conversation["sender_id"]),
         levels=LEVELS,
         intents=known_intents(),
+        admin=is_admin(store(), g.counsellor),
+        only_an_admin=ONLY_AN_ADMIN,
         **review_record(conversation),
     )
 
@@ -215,7 +218,11 @@ def mark_reviewed(conversation_id: int) -> Response:
 @views.post("/conversations/<int:conversation_id>/keep")
 def keep(conversation_id: int) -> Response:
     conversation = conversation_or_404(conversation_id)
-    store().set_keep(conversation, g.counsellor, keep=request.form.get("keep") != "0")
+    keep = request.form.get("keep") != "0"
+    if not keep and not is_admin(store(), g.counsellor):
+        flash(ONLY_AN_ADMIN, "error")
+    else:
+        store().set_keep(conversation, g.counsellor, keep)
     return back_to(conversation)
 
 

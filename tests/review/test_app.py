@@ -11,6 +11,7 @@ import pytest
 import sqlalchemy as sa
 
 from review.__main__ import main
+from review.retention import purge
 from review.schema import audit_log
 from review.store import ReviewStore
 from review.synthetic import Said
@@ -314,3 +315,30 @@ def test_a_session_ends_after_the_longest_session_allowed(signed_in, clock):
         clock.now += 20 * 60
     assert signed_in.get("/").status_code == 302
     assert signed_in.get("/api/conversations").status_code == 401
+
+
+def test_only_an_admin_lifts_keep_and_the_audit_lines_outlive_the_purge(
+    signed_in, post, sqlite_store, sqlite_url, clock, monkeypatch
+):
+    base = f"/conversations/{id_of(sqlite_store, 'danger')}"
+    post(f"{base}/keep", {"keep": "1"})
+    signed_in.get(f"{base}/export.json")
+    page = signed_in.get(base).get_data(as_text=True)
+    assert "Only an admin can allow the purge again" in page and "Allow the retention purge" not in page
+    assert post(f"{base}/keep", {"keep": "0"}).status_code == 303  # a counsellor tries anyway
+    assert "Only an admin can allow the purge again" in signed_in.get(base).get_data(as_text=True)
+    clock.now += 2 * DAY
+    assert purge(sqlite_store, older_than_days=1) and sqlite_store.events_of("danger")  # still kept
+    assert sign_in(signed_in).status_code == 303  # two days later
+
+    monkeypatch.setenv("TRACKER_STORE_URL", sqlite_url)
+    monkeypatch.setenv("REVIEW_SECRET_KEY", "test")
+    assert main(["set-role", "alex", "admin"]) == 0
+    assert "Allow the retention purge (admin)" in signed_in.get(base).get_data(as_text=True)
+    post(f"{base}/keep", {"keep": "0"})
+    assert [purged.sender_id for purged in purge(sqlite_store, older_than_days=1)] == ["danger"]
+    audit = signed_in.get("/audit").get_data(as_text=True)
+    for line in ("marked keep", "exported JSON", "set role: alex: admin", "removed keep: by an admin"):
+        assert line in audit
+    actions = [row["action"] for row in sqlite_store.audit_of("danger")]
+    assert actions[:2] == ["marked keep", "exported JSON"] and actions[-2:] == ["removed keep", "purged"]

@@ -121,7 +121,8 @@ def test_purge_deletes_old_conversations_except_those_marked_keep(store, databas
     ]
     assert sorted(senders(store)) == ["danger", "recent"]
     assert store.events_of("bullying") == [] and store.notes_of("bullying") == []
-    assert [row["action"] for row in store.audit_of("bullying")] == ["purged"]  # the purge is recorded
+    # The audit lines stay, and the purge is recorded.
+    assert [row["action"] for row in store.audit_of("bullying")] == ["added note", "purged"]
     assert store.events_of("danger")
 
 
