@@ -3,10 +3,15 @@ with their own tracker database, exactly as `make run` does (both use launcher/)
 
 from __future__ import annotations
 
+import json
 import secrets
 import socket
+import sqlite3
+import threading
 import uuid
 from collections.abc import Callable, Iterator
+from contextlib import closing, contextmanager
+from pathlib import Path
 from typing import Any
 
 import pytest
@@ -75,3 +80,28 @@ def parse(servers: Settings) -> Callable[[str], dict[str, Any]]:
         return response.json()
 
     return run
+
+
+def stored_messages(database: Path, sender: str) -> list[dict[str, Any]]:
+    with closing(sqlite3.connect(database)) as connection:  # closed, not only committed: no lock is left
+        rows = connection.execute(
+            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (sender,)
+        ).fetchall()
+    return [json.loads(data) for (data,) in rows]
+
+
+@contextmanager
+def database_locked(database: Path, seconds: float, readers_too: bool = True) -> Iterator[None]:
+    """Lock the SQLite file for `seconds` (let go in the background), as another process would: a
+    long writer stops other writers; with readers_too, as a process holding the file exclusively
+    (a backup, a crashed tool), reads wait and fail too."""
+    connection = sqlite3.connect(database, timeout=30, isolation_level=None, check_same_thread=False)
+    if readers_too:
+        connection.execute("PRAGMA locking_mode = EXCLUSIVE")
+    connection.execute("BEGIN EXCLUSIVE")
+    release = threading.Timer(seconds, lambda: (connection.rollback(), connection.close()))
+    release.start()
+    try:
+        yield
+    finally:
+        release.join()

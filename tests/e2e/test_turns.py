@@ -4,20 +4,14 @@ as a busy or failing database would hold it."""
 
 from __future__ import annotations
 
-import json
-import sqlite3
-import threading
 import time
-from collections.abc import Iterator
 from concurrent.futures import ThreadPoolExecutor
-from contextlib import contextmanager
-from pathlib import Path
-from typing import Any
 
 import pytest
 import requests
 
 from launcher.services import Settings
+from tests.e2e.conftest import database_locked, stored_messages
 
 pytestmark = pytest.mark.e2e
 
@@ -30,28 +24,6 @@ def post(
     """One message as the widget's server sends it: typed text as `message`, or a `button` payload."""
     body = {"sender": sender, "id": message_id, "resend": resend, **said}
     return requests.post(f"{servers.rasa_url}/webhooks/widget/webhook", json=body, timeout=60)
-
-
-def stored_messages(database: Path, sender: str) -> list[dict[str, Any]]:
-    with sqlite3.connect(database) as connection:
-        rows = connection.execute(
-            "SELECT data FROM events WHERE sender_id = ? AND type_name = 'user' ORDER BY id", (sender,)
-        ).fetchall()
-    return [json.loads(data) for (data,) in rows]
-
-
-@contextmanager
-def database_locked(database: Path, seconds: float, how: str = "EXCLUSIVE") -> Iterator[None]:
-    """Hold the database's write lock from another process's point of view, as a long writer does,
-    for `seconds` (in the background), then let go. EXCLUSIVE also stops readers."""
-    connection = sqlite3.connect(database, timeout=30, isolation_level=None, check_same_thread=False)
-    connection.execute(f"BEGIN {how}")
-    release = threading.Timer(seconds, lambda: (connection.rollback(), connection.close()))
-    release.start()
-    try:
-        yield
-    finally:
-        release.join()
 
 
 def test_a_message_sent_again_is_stored_once_and_gets_the_same_answer(servers, sender):
@@ -67,7 +39,7 @@ def test_a_message_sent_again_is_stored_once_and_gets_the_same_answer(servers, s
 
 
 def test_a_message_sent_again_while_its_first_try_waits_is_stored_once(servers, sender):
-    with database_locked(servers.tracker_db, seconds=3, how="IMMEDIATE"), ThreadPoolExecutor(2) as pool:
+    with database_locked(servers.tracker_db, seconds=3, readers_too=False), ThreadPoolExecutor(2) as pool:
         first = pool.submit(post, servers, sender, 1, message=DANGER)
         time.sleep(0.5)
         again = pool.submit(post, servers, sender, 1, resend=True, message=DANGER)
@@ -95,7 +67,7 @@ def test_when_the_database_stays_locked_the_turn_fails_and_is_stored_once_when_i
 def test_a_read_that_fails_never_answers_from_an_empty_conversation(servers, sender):
     post(servers, sender, 0, button="/chitchat_greet")
     post(servers, sender, 1, message="my name is sam")
-    with database_locked(servers.tracker_db, seconds=7):  # EXCLUSIVE: the read waits past its 5 s
+    with database_locked(servers.tracker_db, seconds=7):  # the read waits past its 5 s and fails
         failed = post(servers, sender, 2, message="what should i do")
 
     assert failed.status_code == 503
@@ -103,7 +75,7 @@ def test_a_read_that_fails_never_answers_from_an_empty_conversation(servers, sen
 
 
 def test_while_one_conversation_waits_on_the_database_the_server_answers_others(servers, sender):
-    with database_locked(servers.tracker_db, seconds=4, how="IMMEDIATE"), ThreadPoolExecutor(1) as pool:
+    with database_locked(servers.tracker_db, seconds=4, readers_too=False), ThreadPoolExecutor(1) as pool:
         waiting = pool.submit(post, servers, sender, 1, message="how do i make my account private")
         time.sleep(0.5)
         health = requests.get(f"{servers.rasa_url}/webhooks/widget/", timeout=10)

@@ -9,6 +9,7 @@ import secrets
 import shutil
 import socket
 import subprocess
+import sys
 import tempfile
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
@@ -19,6 +20,7 @@ import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from launcher.services import ROOT, Settings
 from review.accounts import add_counsellor
 from review.app import create_app
 from review.config import ReviewConfig
@@ -224,3 +226,15 @@ def post(signed_in: FlaskClient) -> Callable[..., object]:
         return signed_in.post(path, data={"csrf_token": csrf_token(signed_in, "/"), **(data or {})})
 
     return send
+
+
+def add_counsellor_by_command(settings: Settings, name: str) -> None:
+    """Create an account with the command a deployment uses, on the settings' tracker store."""
+    subprocess.run(
+        [sys.executable, "-m", "review", "add-counsellor", name, "--password-stdin"],
+        input=PASSWORD + "\n",
+        text=True,
+        check=True,
+        cwd=ROOT,
+        env={**os.environ, "TRACKER_STORE_URL": settings.tracker_store},
+    )

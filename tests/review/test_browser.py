@@ -3,9 +3,6 @@
 from __future__ import annotations
 
 import json
-import os
-import subprocess
-import sys
 from collections.abc import Iterator
 from pathlib import Path
 
@@ -13,20 +10,9 @@ import pytest
 from playwright.sync_api import Browser, Page, expect
 
 from launcher.services import ROOT, Settings, review_service, running
-from tests.review.conftest import CONVERSATIONS, PASSWORD, write
+from tests.review.conftest import CONVERSATIONS, PASSWORD, add_counsellor_by_command, write
 
 LOCKED_OUT = "sam"
-
-
-def add_counsellor(settings: Settings, name: str) -> None:
-    subprocess.run(
-        [sys.executable, "-m", "review", "add-counsellor", name, "--password-stdin"],
-        input=PASSWORD + "\n",
-        text=True,
-        check=True,
-        cwd=ROOT,
-        env={**os.environ, "TRACKER_STORE_URL": settings.tracker_store},
-    )
 
 
 @pytest.fixture(scope="module")
@@ -34,7 +20,7 @@ def review_server(tmp_path_factory: pytest.TempPathFactory) -> Iterator[Settings
     settings = Settings(review_port=8190, tracker_db=tmp_path_factory.mktemp("review") / "tracker.db")
     write(settings.tracker_store, CONVERSATIONS)
     for name in ("alex", LOCKED_OUT):
-        add_counsellor(settings, name)
+        add_counsellor_by_command(settings, name)
     with pytest.MonkeyPatch.context() as patch:
         patch.setenv("REVIEW_SECRET_KEY", "browser-test-secret")
         with running([review_service(settings)], settings, log_dir=ROOT / "results" / "review-logs"):
