@@ -115,6 +115,14 @@ class WidgetInput(InputChannel):
     def blueprint(self, on_new_message: Callable[[UserMessage], Awaitable[Any]]) -> Blueprint:
         hook = Blueprint("widget_webhook", __name__)
 
+        @hook.listener("after_server_start")
+        async def no_silent_loss(app: Any, _loop: Any) -> None:
+            # The agent is loaded before the server starts: from the first message on, on every
+            # channel, a failed save fails loudly (the widget channel checks again on each turn).
+            agent = getattr(app.ctx, "agent", None)
+            if agent is not None:
+                fail_loudly(agent)
+
         @hook.route("/", methods=["GET"])
         async def health(request: Request) -> HTTPResponse:
             """Ready to answer and store a turn now: a model is loaded and the database answers."""
