@@ -6,20 +6,16 @@ from __future__ import annotations
 import os
 import re
 import secrets
-import shutil
-import socket
 import subprocess
 import sys
-import tempfile
 from collections.abc import Callable, Iterator
-from dataclasses import dataclass
 from pathlib import Path
 
 import pytest
-import sqlalchemy as sa
 from flask import Flask
 from flask.testing import FlaskClient
 
+from deploy.local_servers import Postgres, local_postgres
 from launcher.services import ROOT, Settings
 from review.accounts import add_counsellor
 from review.app import create_app
@@ -35,72 +31,15 @@ DAY = 86400
 # --- PostgreSQL ----------------------------------------------------------------------------------
 
 
-@dataclass(frozen=True)
-class Postgres:
-    port: int
-    password: str
-
-    def url(self, database: str) -> str:
-        return f"postgresql://stay_safe:{self.password}@127.0.0.1:{self.port}/{database}"
-
-    def create_database(self) -> str:
-        name = f"review_{secrets.token_hex(6)}"
-        engine = sa.create_engine(self.url("stay_safe"), isolation_level="AUTOCOMMIT")
-        with engine.connect() as connection:
-            connection.execute(sa.text(f"CREATE DATABASE {name} OWNER stay_safe"))
-        engine.dispose()
-        return self.url(name)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
-
-
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Postgres]:
-    """Debian's PostgreSQL in a temporary directory, on its own port and socket, as the postgres
-    user (PostgreSQL refuses to run as root). Set up like the README's production instructions:
-    a role stay_safe with a password and its own database."""
-    found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
-    if not found:
-        pytest.fail("PostgreSQL is not installed: `make test` installs Debian's postgresql package")
-    bin_dir = found[-1].parent
-    root = Path(tempfile.mkdtemp(prefix="review-postgres-"))
-    as_postgres: list[str] = []
-    if os.geteuid() == 0:
-        shutil.chown(root, "postgres", "postgres")
-        as_postgres = ["runuser", "-u", "postgres", "--"]
-    data, port, password = root / "data", free_port(), secrets.token_urlsafe(16)
-
-    def run(*command: str) -> None:
-        subprocess.run([*as_postgres, *command], check=True, capture_output=True, cwd=root)
-
-    run(str(bin_dir / "initdb"), "-D", str(data), "-U", "postgres", "-E", "UTF8", "--no-sync",
-        "--auth-local=trust", "--auth-host=scram-sha-256")  # fmt: skip
-    options = f"-p {port} -k {root} -c listen_addresses=127.0.0.1 -c fsync=off -c max_connections=200"
-    run(
-        str(bin_dir / "pg_ctl"), "-D", str(data), "-l", str(root / "server.log"), "-w", "-o", options, "start"
-    )
+    """Debian's PostgreSQL of the test session's own, set up like the README's production instructions
+    (deploy/local_servers.py)."""
     try:
-        psql = [
-            str(bin_dir / "psql"),
-            "-h",
-            str(root),
-            "-p",
-            str(port),
-            "-U",
-            "postgres",
-            "-v",
-            "ON_ERROR_STOP=1",
-        ]
-        run(*psql, "-c", f"CREATE ROLE stay_safe LOGIN CREATEDB PASSWORD '{password}'")
-        run(*psql, "-c", "CREATE DATABASE stay_safe OWNER stay_safe")
-        yield Postgres(port, password)
-    finally:
-        run(str(bin_dir / "pg_ctl"), "-D", str(data), "-m", "fast", "-w", "stop")
-        shutil.rmtree(root, ignore_errors=True)
+        with local_postgres() as server:
+            yield server
+    except FileNotFoundError as missing:
+        pytest.fail(str(missing))
 
 
 # --- tracker stores ------------------------------------------------------------------------------
