@@ -8,8 +8,10 @@ BIN := $(VENV)/bin
 INSTALLED := $(VENV)/.installed
 SPACY_MODEL := build/spacy-en-lemmas/meta.json
 MODEL := models/stay-safe.tar.gz
-# The tests also need Debian's Chromium (browser tests) and PostgreSQL (the review app's
-# second tracker store). CI runs as root; elsewhere apt-get goes through sudo.
+# The tests also need Debian's Chromium (browser tests), PostgreSQL (the review app's second
+# tracker store; the replicas' shared one), Redis and HAProxy (the replica test, `make replicas`).
+# CI runs as root; elsewhere apt-get goes through sudo. The stamp is checked again when this file
+# changes (a package added here is then installed; the check itself takes no time).
 TEST_PACKAGES := $(VENV)/.test-packages
 SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
 TRAINING_FILES := config.yml domain.yml $(shell find data -name '*.yml' 2>/dev/null)
@@ -40,11 +42,12 @@ $(SPACY_MODEL): $(INSTALLED) scripts/build_spacy_model.py
 
 setup: $(INSTALLED) $(SPACY_MODEL) ## Create .venv from the pinned lock and build the spaCy pipeline
 
-$(TEST_PACKAGES): $(INSTALLED)
-	command -v chromium >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 || { \
+$(TEST_PACKAGES): $(INSTALLED) Makefile
+	command -v chromium >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && \
+	command -v redis-server >/dev/null && command -v haproxy >/dev/null || { \
 		$(SUDO) apt-get update -qq && \
 		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			chromium postgresql; }
+			chromium postgresql redis-server haproxy; }
 	touch $@
 
 $(MODEL): $(INSTALLED) $(SPACY_MODEL) $(TRAINING_FILES)
@@ -98,7 +101,7 @@ suggestions: setup ## Export messages counsellors marked misunderstood as candid
 try-phrases: setup ## Try the safeguarding phrase rules on data/nlu and the development set; MISSES=<level> lists what they miss
 	$(BIN)/python -m scripts.try_phrase_rules $(if $(MISSES),--misses $(MISSES))
 
-.PHONY: counsellor purge benchmark benchmark-bot
+.PHONY: counsellor purge benchmark benchmark-bot replicas
 counsellor: setup ## Create a counsellor's sign-in for the review app: make counsellor NAME=alex
 	@test -n "$(NAME)" || { echo "usage: make counsellor NAME=<sign-in name>"; exit 2; }
 	$(BIN)/python -m review add-counsellor "$(NAME)"
@@ -111,6 +114,9 @@ benchmark: setup ## Time the review app's list page over 5,000 synthetic convers
 
 benchmark-bot: setup train ## Time the assistant reading a message (median, p95) and its peak memory
 	$(BIN)/python -m scripts.benchmark_bot
+
+replicas: setup train $(TEST_PACKAGES) ## Two Rasa servers behind HAProxy sharing PostgreSQL and Redis (README "Past one machine")
+	exec $(BIN)/python -m deploy.replicas --count $(or $(COUNT),2)
 
 lint: setup ## Check code style with ruff
 	$(BIN)/ruff check . && $(BIN)/ruff format --check .

@@ -133,7 +133,9 @@ def shared_environment(settings: Settings) -> dict[str, str]:
     }
 
 
-def assistant_services(settings: Settings) -> list[Service]:
+def assistant_services(settings: Settings, endpoints: str = "endpoints.yml") -> list[Service]:
+    """The action server and the Rasa server; `endpoints` is the Rasa server's endpoints file
+    (deploy/endpoints-replicas.yml for a replica sharing PostgreSQL and the Redis lock store)."""
     if not settings.auth_token:
         raise ValueError("RASA_AUTH_TOKEN is empty: the Rasa HTTP API must never run without a token")
     return [
@@ -163,7 +165,7 @@ def assistant_services(settings: Settings) -> list[Service]:
                 "--model",
                 str(settings.models),
                 "--endpoints",
-                "endpoints.yml",
+                endpoints,
                 "--credentials",
                 "credentials.yml",
                 "--interface",
