@@ -1,7 +1,10 @@
 """Two Rasa servers behind HAProxy, sharing PostgreSQL and the Redis lock store, as a deployment past one
 machine runs them (deploy/). 32 conversations at once; each conversation's messages go two at a time,
 posted together, one to each replica, then two together through HAProxy. Every turn must be stored
-exactly once, whole (no other turn of the conversation inside it), and in the order it was sent."""
+exactly once, whole (no other turn of the conversation inside it), and in the order it was sent. Then
+one replica is killed (SIGKILL) while conversations go through HAProxy, the messages it cut are sent
+again as the chat page does, and the same holds; once the watchdog has started it again, the pairs sent
+at once to both replicas pass again."""
 
 from __future__ import annotations
 
@@ -34,7 +37,8 @@ MESSAGES = [
     "thanks bye",
 ]
 TURN_SECONDS = 120
-FIGURES = ROOT / "results" / "replicas" / "two-replicas.json"
+RESEND_SECONDS = 150  # the killed replica's ticket holds its conversation until it expires (60 s)
+FIGURES = ROOT / "results" / "replicas"
 
 
 @dataclass
@@ -47,7 +51,18 @@ class Figures:
     missing: int = 0
     out_of_order: int = 0
     not_whole: int = 0
+    resent: int = 0
     seconds: float = 0.0
+
+    def record(self, name: str) -> None:
+        FIGURES.mkdir(parents=True, exist_ok=True)
+        (FIGURES / f"{name}.json").write_text(json.dumps(asdict(self), indent=2) + "\n")
+        print(f"\n{name}: {self}")
+
+    def assert_every_turn_stored_once_in_order(self) -> None:
+        assert self.answered == self.turns_sent
+        assert (self.stored, self.duplicated, self.missing) == (self.turns_sent, 0, 0)
+        assert (self.out_of_order, self.not_whole) == (0, 0)
 
 
 def post(url: str, sender: str, message_id: int, together: threading.Barrier) -> int:
@@ -95,16 +110,18 @@ def stored_events(tracker_store_url: str, senders: list[str]) -> dict[str, list[
     return events
 
 
-def check(events: list[dict[str, Any]], figures: Figures) -> None:
-    """Count, for one conversation: each message stored once; the pairs in the order they were sent (the
-    two of a pair may be either way round, they left together); each turn whole, i.e. every user event
+def check(events: list[dict[str, Any]], figures: Figures, sent_together: int = 2) -> None:
+    """Count, for one conversation: each message stored once; in the order sent (the messages of a group
+    `sent_together` may be either way round, they left together); each turn whole, i.e. every user event
     comes after the previous turn ended (action_listen) and has a reply before the next."""
     said = [event for event in events if event["event"] == "user"]
     ids = [int(event["message_id"]) for event in said]
     figures.stored += len(set(ids))
     figures.duplicated += len(ids) - len(set(ids))
     figures.missing += len(set(range(len(MESSAGES))) - set(ids))
-    figures.out_of_order += sum(1 for before, after in itertools.pairwise(ids) if before // 2 > after // 2)
+    figures.out_of_order += sum(
+        1 for before, after in itertools.pairwise(ids) if before // sent_together > after // sent_together
+    )
     for position, event in enumerate(events):
         if event["event"] != "user":
             continue
@@ -116,23 +133,74 @@ def check(events: list[dict[str, Any]], figures: Figures) -> None:
             figures.not_whole += 1
 
 
-def test_turns_sent_to_both_replicas_at_once_are_stored_once_and_in_order(two_replicas: ReplicaSet) -> None:
-    senders = [uuid.uuid4().hex for _ in range(CONVERSATIONS)]
+def run_conversations(stack: ReplicaSet, count: int) -> Figures:
+    senders = [uuid.uuid4().hex for _ in range(count)]
     started = time.monotonic()
     with ThreadPoolExecutor(max_workers=AT_ONCE) as conversations:
-        answered = list(conversations.map(lambda sender: converse(two_replicas, sender), senders))
+        answered = list(conversations.map(lambda sender: converse(stack, sender), senders))
     figures = Figures(
-        conversations=CONVERSATIONS,
-        turns_sent=CONVERSATIONS * len(MESSAGES),
+        conversations=count,
+        turns_sent=count * len(MESSAGES),
         answered=sum(answered),
         seconds=round(time.monotonic() - started, 1),
     )
-    for events in stored_events(two_replicas.tracker_store_url, senders).values():
+    for events in stored_events(stack.tracker_store_url, senders).values():
         check(events, figures)
+    return figures
 
-    FIGURES.parent.mkdir(parents=True, exist_ok=True)
-    FIGURES.write_text(json.dumps(asdict(figures), indent=2) + "\n")
-    print(f"\ntwo replicas behind HAProxy: {figures}")
-    assert figures.answered == figures.turns_sent
-    assert (figures.stored, figures.duplicated, figures.missing) == (figures.turns_sent, 0, 0)
-    assert (figures.out_of_order, figures.not_whole) == (0, 0)
+
+def test_turns_sent_to_both_replicas_at_once_are_stored_once_and_in_order(two_replicas: ReplicaSet) -> None:
+    figures = run_conversations(two_replicas, CONVERSATIONS)
+    figures.record("two-replicas")
+    figures.assert_every_turn_stored_once_in_order()
+
+
+def send_until_answered(url: str, sender: str, message_id: int) -> int:
+    """Send one message through HAProxy as the chat page does: again (marked a re-send) after a failure,
+    until it is answered. Returns how many times it was sent again."""
+    deadline = time.monotonic() + RESEND_SECONDS
+    message = {"sender": sender, "id": message_id, "message": MESSAGES[message_id]}
+    for resent in itertools.count():
+        try:
+            response = requests.post(
+                f"{url}/webhooks/widget/webhook", json={**message, "resend": resent > 0}, timeout=TURN_SECONDS
+            )
+            if response.status_code == 200 and response.json()["replies"]:
+                return resent
+        except requests.RequestException:
+            pass  # the connection was cut: the replica died with the request
+        assert time.monotonic() < deadline, f"message {message_id} was not answered in {RESEND_SECONDS} s"
+        time.sleep(1)
+    raise AssertionError("unreachable")
+
+
+def test_a_replica_killed_mid_conversation_loses_nothing_and_comes_back(two_replicas: ReplicaSet) -> None:
+    senders = [uuid.uuid4().hex for _ in range(AT_ONCE)]
+    killed = two_replicas.services.process("rasa-1")
+    started = time.monotonic()
+
+    def converse_through_haproxy(sender: str) -> int:
+        return sum(send_until_answered(two_replicas.url, sender, number) for number in range(len(MESSAGES)))
+
+    with ThreadPoolExecutor(max_workers=AT_ONCE) as conversations:
+        resent = conversations.map(converse_through_haproxy, senders)
+        time.sleep(1)  # conversations under way on both replicas
+        killed.kill()
+        resent = list(resent)
+    figures = Figures(
+        conversations=len(senders),
+        turns_sent=len(senders) * len(MESSAGES),
+        answered=len(senders) * len(MESSAGES),
+        resent=sum(resent),
+        seconds=round(time.monotonic() - started, 1),
+    )
+    for events in stored_events(two_replicas.tracker_store_url, senders).values():
+        check(events, figures, sent_together=1)
+    figures.record("one-replica-killed")
+    figures.assert_every_turn_stored_once_in_order()
+
+    # The launcher's watchdog starts it again; HAProxy's health check puts it back in service.
+    two_replicas.services.wait_until_ready("rasa-1", instead_of=killed)
+    back = run_conversations(two_replicas, AT_ONCE)
+    back.record("after-the-restart")
+    back.assert_every_turn_stored_once_in_order()
