@@ -24,7 +24,16 @@ from dataclasses import dataclass
 from pathlib import Path
 
 from deploy.local_servers import LOOPBACK, free_port, local_postgres, local_redis
-from launcher.services import BIN, ROOT, Running, Service, Settings, assistant_services, running
+from launcher.services import (
+    BIN,
+    ROOT,
+    Running,
+    Service,
+    Settings,
+    assistant_services,
+    running,
+    widget_service,
+)
 
 DEPLOY = Path(__file__).resolve().parent
 ENDPOINTS = "deploy/endpoints-replicas.yml"  # relative to ROOT, where every service starts
@@ -39,6 +48,7 @@ class ReplicaSet:
 
     url: str
     replica_urls: tuple[str, ...]
+    chat_page_url: str | None
     tracker_store_url: str
     lock_store_url: str
     services: Running
@@ -111,10 +121,12 @@ def replicas(
     lock_store_url: str | None = None,
     models: Path = ROOT / "models" / "stay-safe.tar.gz",
     log_dir: Path | None = None,
+    chat_page: bool = False,
 ) -> Iterator[ReplicaSet]:
-    """Start `count` Rasa servers and one action server on free loopback ports behind HAProxy, wait
-    until all answer, yield them, and stop everything on the way out. Without a tracker store URL or a
-    lock store URL, a PostgreSQL or Redis server of its own is started (and removed afterwards)."""
+    """Start `count` Rasa servers and one action server on free loopback ports behind HAProxy (and
+    with `chat_page`, the chat page's server in front of HAProxy), wait until all answer, yield them,
+    and stop everything on the way out. Without a tracker store URL or a lock store URL, a PostgreSQL
+    or Redis server of its own is started (and removed afterwards)."""
     with ExitStack() as stack:
         if tracker_store_url is None:
             tracker_store_url = stack.enter_context(local_postgres()).url()
@@ -134,10 +146,16 @@ def replicas(
             models=models,
         )
         services = replica_services(settings, replica_ports, lock_store_url, config_file, haproxy_port)
+        chat_page_url = None
+        if chat_page:  # the page's server posts each message to HAProxy, as it would in production
+            page = dataclasses.replace(settings, rasa_port=haproxy_port, widget_port=free_port())
+            services.append(widget_service(page))
+            chat_page_url = page.widget_url
         with running(services, settings, log_dir=log_dir) as processes:
             yield ReplicaSet(
                 url=f"http://{LOOPBACK}:{haproxy_port}",
                 replica_urls=tuple(f"http://{LOOPBACK}:{port}" for port in replica_ports),
+                chat_page_url=chat_page_url,
                 tracker_store_url=tracker_store_url,
                 lock_store_url=lock_store_url,
                 services=processes,
@@ -147,7 +165,7 @@ def replicas(
 def main(arguments: list[str] | None = None) -> int:
     parser = argparse.ArgumentParser(description="Rasa server replicas behind HAProxy on this machine.")
     parser.add_argument("--count", type=int, default=2, help="how many Rasa servers (default 2)")
-    parser.add_argument("--log-dir", type=Path, default=ROOT / "results" / "replicas-logs")
+    parser.add_argument("--log-dir", type=Path, default=ROOT / "results" / "replicas-run-logs")
     options = parser.parse_args(arguments)
     print(f"Starting {options.count} Rasa servers behind HAProxy (about a minute) ...", flush=True)
     with replicas(
@@ -155,11 +173,13 @@ def main(arguments: list[str] | None = None) -> int:
         tracker_store_url=os.environ.get("REPLICAS_TRACKER_STORE_URL"),
         lock_store_url=os.environ.get("REPLICAS_LOCK_STORE_URL"),
         log_dir=options.log_dir,
+        chat_page=True,
     ) as stack:
+        print(f"Chat page: {stack.chat_page_url}", flush=True)
         print(f"HAProxy:   {stack.url}/webhooks/widget/webhook  (the chat page's channel)", flush=True)
         for number, url in enumerate(stack.replica_urls, start=1):
             print(f"rasa-{number}:    {url}", flush=True)
-        print(f"Logs in {options.log_dir}. Try:", flush=True)
+        print(f"Logs in {options.log_dir}. Open the chat page, or post to the channel:", flush=True)
         print(
             f"  curl -s {stack.url}/webhooks/widget/webhook -H 'Content-Type: application/json' "
             f"""-d '{{"sender": "{secrets.token_hex(16)}", "id": 0, "message": "hi"}}'""",
