@@ -101,7 +101,7 @@ suggestions: setup ## Export messages counsellors marked misunderstood as candid
 try-phrases: setup ## Try the safeguarding phrase rules on data/nlu and the development set; MISSES=<level> lists what they miss
 	$(BIN)/python -m scripts.try_phrase_rules $(if $(MISSES),--misses $(MISSES))
 
-.PHONY: counsellor purge benchmark benchmark-bot replicas
+.PHONY: counsellor purge benchmark benchmark-bot bench replicas
 counsellor: setup ## Create a counsellor's sign-in for the review app: make counsellor NAME=alex
 	@test -n "$(NAME)" || { echo "usage: make counsellor NAME=<sign-in name>"; exit 2; }
 	$(BIN)/python -m review add-counsellor "$(NAME)"
@@ -114,6 +114,9 @@ benchmark: setup ## Time the review app's list page over 5,000 synthetic convers
 
 benchmark-bot: setup train ## Time the assistant reading a message (median, p95) and its peak memory
 	$(BIN)/python -m scripts.benchmark_bot
+
+bench: setup train $(TEST_PACKAGES) ## Messages/s, latency, memory, start-up and training against a `rasa init` bot, and 1 vs 2 replicas (about 20 min)
+	$(BIN)/python -m scripts.bench $(BENCH)
 
 replicas: setup train $(TEST_PACKAGES) ## Two Rasa servers behind HAProxy sharing PostgreSQL and Redis (README "Past one machine")
 	exec $(BIN)/python -m deploy.replicas --count $(or $(COUNT),2)

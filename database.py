@@ -59,9 +59,17 @@ def prepare(engine: Engine) -> Engine:
 
 
 def create_engine(url: str, **kwargs: Any) -> Engine:
-    """sqlalchemy.create_engine, with SQLite made private and tuned as above."""
+    """sqlalchemy.create_engine, with SQLite made private and tuned as above.
+
+    SQLite connections are kept open in a pool (SQLAlchemy 1.4 opens and closes one for every
+    session on a file). Closing the last one checkpoints the WAL and deletes it: measured on the
+    Rasa server under load, opening and closing took a sixth of its time.
+    """
     if sqlite_path(url) is not None:
         kwargs.setdefault("connect_args", {})["check_same_thread"] = False
+        kwargs.setdefault("poolclass", sa.pool.QueuePool)
+        kwargs.setdefault("pool_size", 8)
+        kwargs.setdefault("max_overflow", 8)
     else:
         kwargs.setdefault("pool_pre_ping", True)
     return prepare(sa.create_engine(url, **kwargs))

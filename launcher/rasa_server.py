@@ -9,6 +9,8 @@ import sys
 
 from rasa.__main__ import main as rasa_main
 
+from launcher import rasa_tuning
+
 
 def main() -> None:
     token = os.environ.pop("RASA_AUTH_TOKEN", "")  # Rasa's own child processes need not see it
@@ -16,6 +18,7 @@ def main() -> None:
         sys.exit("RASA_AUTH_TOKEN is empty: the Rasa HTTP API must never run without a token")
     # One argument: a token may start with "-", which would read as an option.
     sys.argv = ["rasa", *sys.argv[1:], f"--auth-token={token}"]
+    rasa_tuning.apply()
     rasa_main()
 
 

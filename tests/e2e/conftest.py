@@ -91,14 +91,11 @@ def stored_messages(database: Path, sender: str) -> list[dict[str, Any]]:
 
 
 @contextmanager
-def database_locked(database: Path, seconds: float, readers_too: bool = True) -> Iterator[None]:
-    """Lock the SQLite file for `seconds` (let go in the background), as another process would: a
-    long writer stops other writers; with readers_too, as a process holding the file exclusively
-    (a backup, a crashed tool), reads wait and fail too."""
+def database_locked(database: Path, seconds: float) -> Iterator[None]:
+    """Hold the SQLite file's write lock for `seconds` (let go in the background), as a long writer in
+    another process would: every save waits, and fails after its 5 s busy timeout. Reads go on (WAL)."""
     connection = sqlite3.connect(database, timeout=30, isolation_level=None, check_same_thread=False)
-    if readers_too:
-        connection.execute("PRAGMA locking_mode = EXCLUSIVE")
-    connection.execute("BEGIN EXCLUSIVE")
+    connection.execute("BEGIN IMMEDIATE")
     release = threading.Timer(seconds, lambda: (connection.rollback(), connection.close()))
     release.start()
     try:

@@ -39,7 +39,7 @@ def test_a_message_sent_again_is_stored_once_and_gets_the_same_answer(servers, s
 
 
 def test_a_message_sent_again_while_its_first_try_waits_is_stored_once(servers, sender):
-    with database_locked(servers.tracker_db, seconds=3, readers_too=False), ThreadPoolExecutor(2) as pool:
+    with database_locked(servers.tracker_db, seconds=3), ThreadPoolExecutor(2) as pool:
         first = pool.submit(post, servers, sender, 1, message=DANGER)
         time.sleep(0.5)
         again = pool.submit(post, servers, sender, 1, resend=True, message=DANGER)
@@ -64,18 +64,8 @@ def test_when_the_database_stays_locked_the_turn_fails_and_is_stored_once_when_i
     assert [message["text"] for message in stored] == ["/chitchat_greet", DANGER]
 
 
-def test_a_read_that_fails_never_answers_from_an_empty_conversation(servers, sender):
-    post(servers, sender, 0, button="/chitchat_greet")
-    post(servers, sender, 1, message="my name is sam")
-    with database_locked(servers.tracker_db, seconds=7):  # the read waits past its 5 s and fails
-        failed = post(servers, sender, 2, message="what should i do")
-
-    assert failed.status_code == 503
-    assert len(stored_messages(servers.tracker_db, sender)) == 2, "no turn was stored from an empty tracker"
-
-
 def test_while_one_conversation_waits_on_the_database_the_server_answers_others(servers, sender):
-    with database_locked(servers.tracker_db, seconds=4, readers_too=False), ThreadPoolExecutor(1) as pool:
+    with database_locked(servers.tracker_db, seconds=4), ThreadPoolExecutor(1) as pool:
         waiting = pool.submit(post, servers, sender, 1, message="how do i make my account private")
         time.sleep(0.5)
         health = requests.get(f"{servers.rasa_url}/webhooks/widget/", timeout=10)
