@@ -108,6 +108,16 @@ def no_reply_answer(domain: Domain) -> list[BotUttered]:
 
 
 class WidgetInput(InputChannel):
+    def __init__(self) -> None:
+        self._offered: tuple[Domain, frozenset[str]] | None = None
+
+    def offered(self, domain: Domain) -> frozenset[str]:
+        """button_payloads, worked out once per loaded domain (Rasa's Domain hashes by fingerprint,
+        which costs more than the work it would save)."""
+        if self._offered is None or self._offered[0] is not domain:
+            self._offered = (domain, button_payloads(domain))
+        return self._offered[1]
+
     @classmethod
     def name(cls) -> str:
         return "widget"
@@ -148,7 +158,7 @@ class WidgetInput(InputChannel):
             agent: Agent | None = getattr(request.app.ctx, "agent", None)
             if agent is None or not agent.is_ready():
                 return response.json({"error": "not_ready"}, status=503)
-            if message.button is not None and message.button not in button_payloads(agent.domain):
+            if message.button is not None and message.button not in self.offered(agent.domain):
                 return response.json({"error": "bad_button"}, status=400)
             try:
                 replies = await self.answer(agent, message)
