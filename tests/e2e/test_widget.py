@@ -413,8 +413,8 @@ def test_on_a_phone_it_fits_the_screen_and_quick_exit_stays_in_view(browser, wid
     expect(page.get_by_label("Type your message to the bot")).to_be_in_viewport()
     font_size = page.evaluate("parseFloat(getComputedStyle(document.querySelector('.bubble')).fontSize)")
     assert font_size >= 16
-    SCREENSHOTS.mkdir(parents=True, exist_ok=True)
-    page.screenshot(path=str(SCREENSHOTS / "widget-phone.png"))
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # the README's picture: docs/images/
+    page.screenshot(path=str(SCREENSHOTS / "widget-phone.png"), type="png")
     context.close()
 
 

@@ -13,6 +13,8 @@ from launcher.services import ROOT, Settings, review_service, running
 from tests.review.conftest import CONVERSATIONS, PASSWORD, add_counsellor_by_command, write
 
 LOCKED_OUT = "sam"
+SCREENSHOTS = ROOT / "results" / "screenshots"
+LIST_CLIP = {"x": 0, "y": 0, "width": 1280, "height": 470}  # the header, filters and first rows
 
 
 @pytest.fixture(scope="module")
@@ -60,6 +62,8 @@ def test_a_counsellor_signs_in_and_reviews_the_most_worrying_conversation(review
     first = page.locator("table.conversations tbody tr").first
     expect(first).to_contain_text("immediate danger")
     expect(first).to_contain_text("classifier, matcher")
+    SCREENSHOTS.mkdir(parents=True, exist_ok=True)  # the README's picture: docs/images/
+    page.screenshot(path=str(SCREENSHOTS / "review-list.png"), type="png", clip=LIST_CLIP)
     first.get_by_role("link").click()
 
     flagged = page.locator("li.turn.flagged")
