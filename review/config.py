@@ -1,25 +1,14 @@
-"""The review app's settings, all from the environment (the Makefile and launcher/ set them)."""
+"""The review app's settings, all from the environment (settings.py reads what every service shares)."""
 
 from __future__ import annotations
 
 import os
 from collections.abc import Mapping
 from dataclasses import dataclass
-from pathlib import Path
 
-from launcher.services import ROOT, load_or_create_token
+from settings import LOOPBACK, REVIEW_PORT, REVIEW_SECRET_KEY_FILE, load_or_create_token, tracker_store_url
 
-SECRET_KEY_FILE = ROOT / ".secrets" / "review-secret-key"
-DEFAULT_TRACKER_DB = ROOT / "transcripts" / "tracker.db"
-DEFAULT_HOST, DEFAULT_PORT = "127.0.0.1", 8090
-
-
-def tracker_store_url(environ: Mapping[str, str]) -> str:
-    """TRACKER_STORE_URL, else the SQLite file TRACKER_DB, as endpoints.yml and launcher/ do.
-    database.create_engine creates the file (0600, in a 0700 folder) when the store opens it."""
-    if environ.get("TRACKER_STORE_URL"):
-        return environ["TRACKER_STORE_URL"]
-    return f"sqlite:///{Path(environ.get('TRACKER_DB') or DEFAULT_TRACKER_DB).resolve()}"
+DEFAULT_HOST, DEFAULT_PORT = LOOPBACK, REVIEW_PORT
 
 
 def hosts_to_answer(host: str, port: int, environ: Mapping[str, str]) -> tuple[str, ...]:
@@ -54,7 +43,7 @@ class ReviewConfig:
         return cls(
             tracker_store_url=tracker_store_url(environ),
             allowed_hosts=hosts_to_answer(host, port, environ),
-            secret_key=environ.get("REVIEW_SECRET_KEY") or load_or_create_token(SECRET_KEY_FILE),
+            secret_key=environ.get("REVIEW_SECRET_KEY") or load_or_create_token(REVIEW_SECRET_KEY_FILE),
             secure_cookies=environ.get("REVIEW_SECURE_COOKIES", "") in {"1", "true", "yes"},
             idle_minutes=int(environ.get("REVIEW_IDLE_MINUTES", cls.idle_minutes)),
             retention_days=int(environ.get("RETENTION_DAYS", cls.retention_days)),

@@ -26,11 +26,11 @@ from flask import (
     url_for,
 )
 
-from launcher.services import ROOT
 from review import sessions
 from review.accounts import is_admin, sign_in
 from review.store import STATUSES, NotFoundError, ReviewStore
 from safeguarding.levels import RiskLevel
+from settings import ROOT
 
 views = Blueprint("views", __name__)
 

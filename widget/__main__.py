@@ -16,6 +16,7 @@ import os
 
 from aiohttp import web
 
+from settings import LOOPBACK, RASA_PORT, WIDGET_PORT
 from widget.server import DEFAULT_PER_MINUTE, DEFAULT_TIMEOUT_SECONDS, WidgetSettings, create_app, hosts_for
 
 
@@ -34,9 +35,11 @@ def main() -> None:
     parser = argparse.ArgumentParser(
         prog="python -m widget", description=__doc__, formatter_class=argparse.RawDescriptionHelpFormatter
     )
-    parser.add_argument("--host", default="127.0.0.1", help="address to listen on (loopback by default)")
-    parser.add_argument("--port", type=int, default=8080)
-    parser.add_argument("--rasa-url", default="http://127.0.0.1:5005", help="the Rasa server's base URL")
+    parser.add_argument("--host", default=LOOPBACK, help="address to listen on (loopback by default)")
+    parser.add_argument("--port", type=int, default=WIDGET_PORT)
+    parser.add_argument(
+        "--rasa-url", default=f"http://{LOOPBACK}:{RASA_PORT}", help="the Rasa server's base URL"
+    )
     parser.add_argument(
         "--timeout",
         type=float,

@@ -14,7 +14,7 @@ from tests.launcher.standins import standin
 WATCH_THE_SECRET_BEING_MADE = """
 import os, sys
 from pathlib import Path
-from launcher.services import load_or_create_token
+from settings import load_or_create_token
 
 path = Path(sys.argv[1])
 modes = set()

@@ -16,12 +16,12 @@ from flask import Flask
 from flask.testing import FlaskClient
 
 from deploy.local_servers import Postgres, local_postgres
-from launcher.services import ROOT, Settings
 from review.accounts import add_counsellor
 from review.app import create_app
 from review.config import ReviewConfig
 from review.store import ReviewStore
 from review.synthetic import Said, conversation, save_with_rasa
+from settings import ROOT, Settings
 
 PASSWORD = "correct horse battery staple"
 NOW = 1_790_000_000.0  # a fixed "now" (2026-09-21), so ages and retention are exact

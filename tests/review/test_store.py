@@ -10,12 +10,12 @@ import pytest
 from rasa.core.tracker_store import TrackerStore
 from rasa.core.utils import AvailableEndpoints
 
-from launcher.services import ROOT
 from review.__main__ import main
 from review.retention import purge
 from review.store import ReviewStore, misunderstood_messages
 from review.synthetic import Said, conversation, save, save_with_rasa
 from safeguarding.levels import RiskLevel
+from settings import ROOT
 from tests.review.conftest import DAY, NOW, id_of, write
 from tracker_store import URLTrackerStore
 
