@@ -36,7 +36,7 @@ def redis_settings(url: str) -> dict[str, Any]:
     """RedisLockStore's arguments from redis://[[user]:password@]host[:port][/db] (rediss:// for TLS)."""
     parts = urlsplit(url)
     if parts.scheme not in ("redis", "rediss") or not parts.hostname:
-        raise ValueError("the lock store needs a redis:// or rediss:// URL: set LOCK_STORE_URL (see README)")
+        raise ValueError("the lock store needs a redis:// or rediss:// URL: LOCK_STORE_URL, docs/replicas.md")
     database = parts.path.strip("/")
     return {
         "host": parts.hostname,
@@ -59,7 +59,7 @@ class AtomicRedisLockStore(RedisLockStore):
             url = url or endpoint_config.url
             kwargs = {**endpoint_config.kwargs, **kwargs}
         if not url:
-            raise ValueError("the lock store needs a URL: set LOCK_STORE_URL (see README)")
+            raise ValueError("the lock store needs a URL: set LOCK_STORE_URL (see docs/replicas.md)")
         super().__init__(**{**redis_settings(url), **kwargs})  # a key given beside the URL wins
 
     def _change(

@@ -70,7 +70,7 @@ class URLTrackerStore(SQLTrackerStore):
     ) -> None:
         address = url or host
         if not address:
-            raise ValueError("the tracker store needs a URL: set TRACKER_STORE_URL (see README)")
+            raise ValueError("the tracker store needs a URL: set TRACKER_STORE_URL (see docs/review-app.md)")
         path = database.sqlite_path(address)
         if path is not None:
             database.create_private_file(path)  # before Rasa's engine first opens it

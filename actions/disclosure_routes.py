@@ -30,7 +30,7 @@ ROUTES: dict[RiskLevel, tuple[str, ...]] = {
         "utter_report_to_ceop",
         "utter_childline_number",
         # Of the 45 emergencies both detectors missed on blind sets 1-13, 13 were read as this
-        # level and 6 as bullying (README "Safeguarding").
+        # level and 6 as bullying (docs/safeguarding.md).
         "utter_call_999_if_in_danger",
     ),
     RiskLevel.BULLYING: (

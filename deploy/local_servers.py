@@ -64,7 +64,7 @@ class Postgres:
 @contextmanager
 def local_postgres() -> Iterator[Postgres]:
     """Debian's PostgreSQL in a temporary folder, on its own port and socket, as the postgres user
-    (PostgreSQL refuses to run as root). Set up like the README's production instructions: a role
+    (PostgreSQL refuses to run as root). Set up like the production instructions in docs/review-app.md: a role
     stay_safe with a password and its own database. Removed on the way out."""
     found = sorted(Path("/usr/lib/postgresql").glob("*/bin/initdb"))
     if not found:

@@ -1,4 +1,4 @@
-"""The counsellors' review app: flagged conversations first, behind a sign-in (README "Counsellor review")."""
+"""The counsellors' review app: flagged conversations first, behind a sign-in (docs/review-app.md)."""
 
 from review.store import MisunderstoodMessage, ReviewStore, misunderstood_messages
 

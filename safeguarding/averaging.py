@@ -6,7 +6,7 @@ by safeguarding.nlu_component whatever the classifier.
 
 One DIET training is one sample: the same data and another seed train a model that reads some
 messages differently. Averaging two models' confidences catches disclosures that either one
-alone misses (README "Safeguarding", measured). In the pipeline:
+alone misses (docs/safeguarding.md, measured). In the pipeline:
 
     DIETClassifier (seed A) -> RememberIntentRanking -> DIETClassifier (seed B)
         -> AverageIntentRankings -> FallbackClassifier -> SafeguardingDetector

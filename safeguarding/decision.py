@@ -15,11 +15,11 @@ from safeguarding.levels import RiskLevel, level_of_intent
 
 # A disclosure intent anywhere in the classifier's ranking at this confidence or more raises the
 # level, so a disclosure ranked just below a question or the fallback is still answered.
-# Measured with `make eval` (README "Safeguarding"): at 0.25 it raised more false alarms on benign
+# Measured with `make eval` (docs/safeguarding.md): at 0.25 it raised more false alarms on benign
 # look-alikes than the disclosures it rescued.
 DISCLOSURE_MIN_CONFIDENCE = 0.3
 # Immediate danger counts from a much lower confidence: a missed emergency costs far more than a
-# 999 answer to a harmless message. Measured 2026-11-25 (README "Safeguarding"): on the first
+# 999 answer to a harmless message. Measured 2026-11-25 (docs/safeguarding.md): on the first
 # evaluation set, 0.05 catches 59 of 60 danger messages (57 at 0.3) with no more false alarms on
 # its 90 benign messages or the 254 benign held-out and nonsense messages; 0.02 starts to raise
 # false alarms on both. Re-checked 2026-12-02 over two seeds on the first set and blind sets 1

@@ -4,7 +4,7 @@ A child in a hurry or upset stretches words ("heeelp", "pleeease hes sooo close"
 with a greeting ("hi my friend is being blackmailed") and makes typing mistakes ("outsid",
 "pictues"). The training data has none of these, so a stretched or mistyped word is a word the
 classifier has never seen and a greeting pulls the message towards "hello". All three cost
-disclosures (README "Safeguarding", measured). This module gives each stretched word its most
+disclosures (docs/safeguarding.md, measured). This module gives each stretched word its most
 common English spelling, drops a greeting that opens a longer message, and gives a word that is
 no English word the commonest one a single typing mistake away.
 
@@ -214,7 +214,8 @@ class NormaliseTyping(GraphComponent):
     def process_training_data(self, training_data: TrainingData) -> TrainingData:
         # The training data is left as written, so the classifiers train exactly as they did
         # before this component. Normalising it too was tried: it changed 19 chit-chat examples
-        # and retrained a different classifier, no better on the blind sets (README "What was tried").
+        # and retrained a different classifier, no better on the blind sets (docs/safeguarding.md,
+        # "What was tried").
         return training_data
 
     def process(self, messages: list[Message]) -> list[Message]:

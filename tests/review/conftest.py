@@ -33,8 +33,8 @@ DAY = 86400
 
 @pytest.fixture(scope="session")
 def postgres() -> Iterator[Postgres]:
-    """Debian's PostgreSQL of the test session's own, set up like the README's production instructions
-    (deploy/local_servers.py)."""
+    """Debian's PostgreSQL of the test session's own, set up like the production instructions in
+    docs/review-app.md (deploy/local_servers.py)."""
     try:
         with local_postgres() as server:
             yield server
