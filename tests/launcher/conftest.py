@@ -4,13 +4,13 @@ from __future__ import annotations
 
 import os
 import secrets
-import socket
 from collections.abc import Iterator
 from pathlib import Path
 
 import pytest
 
 from launcher.services import LOOPBACK, Settings
+from scripts.doctor import port_is_taken
 from tests.e2e.conftest import free_port  # noqa: F401 - one way to find a free port
 
 
@@ -25,13 +25,7 @@ def is_gone(pid: int) -> bool:
 
 def port_is_free(port: int) -> bool:
     """Whether a server could listen on the port now (SO_REUSEADDR, as servers set it)."""
-    with socket.socket() as probe:
-        probe.setsockopt(socket.SOL_SOCKET, socket.SO_REUSEADDR, 1)
-        try:
-            probe.bind((LOOPBACK, port))
-        except OSError:
-            return False
-    return True
+    return not port_is_taken(port, LOOPBACK)
 
 
 @pytest.fixture
