@@ -24,60 +24,90 @@ export TRACKER_DB ?= $(CURDIR)/transcripts/tracker.db
 export TRACKER_STORE_URL ?= sqlite:///$(TRACKER_DB)
 export ACTION_SERVER_URL ?= http://127.0.0.1:5055/webhook
 
+# $(call stage,What it does,command,log file): one line saying what runs and how long it took; the
+# command's output goes to logs/<log file>, whose end is shown if it fails.
+define stage
+	@mkdir -p logs; started=$$(date +%s); printf '%s ... ' "$(1)"; \
+	if $(2) > logs/$(3) 2>&1; then echo "done in $$(( $$(date +%s) - started )) s"; \
+	else echo "failed. The end of logs/$(3):"; tail -n 25 logs/$(3); exit 1; fi
+endef
+# $(call timed,What it does,command): a stage whose command prints its own few lines of progress.
+define timed
+	@mkdir -p logs; started=$$(date +%s); echo "$(1) ..."; $(2); \
+	echo "  done in $$(( $$(date +%s) - started )) s"
+endef
+
 .DEFAULT_GOAL := help
-.PHONY: help setup run shell train test validate check-data pytest story-test eval compare measure-phrases suggestions try-phrases lint format lock clean
+.PHONY: help doctor run-checks test-checks setup run shell train test validate check-data pytest story-test eval compare measure-phrases suggestions try-phrases lint format lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
 
+doctor: ## Check what this machine lacks for make run and make test (Python 3.11, disk, free ports, packages)
+	@$(PYTHON) scripts/doctor.py
+
+# Rasa 3.6 declares Python <3.11; the lock holds the set measured to work on 3.11.
 $(INSTALLED): requirements/lock.txt
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	# Rasa 3.6 declares Python <3.11; the lock holds the set measured to work on 3.11.
-	$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --ignore-requires-python \
-		--prefer-binary --require-hashes -r requirements/lock.txt
-	touch $@
+	$(call stage,Creating the Python environment in .venv (about 5 minutes),\
+		{ test -d $(VENV) || $(PYTHON) -m venv $(VENV); } && \
+		$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --ignore-requires-python \
+			--prefer-binary --require-hashes -r requirements/lock.txt,setup.log)
+	@touch $@
 
 $(SPACY_MODEL): $(INSTALLED) scripts/build_spacy_model.py
-	$(BIN)/python scripts/build_spacy_model.py
+	$(call stage,Building the spaCy pipeline,$(BIN)/python scripts/build_spacy_model.py,spacy.log)
 
 setup: $(INSTALLED) $(SPACY_MODEL) ## Create .venv from the pinned lock and build the spaCy pipeline
 
 $(TEST_PACKAGES): $(INSTALLED) Makefile
-	command -v chromium >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && \
-	command -v redis-server >/dev/null && command -v haproxy >/dev/null || { \
-		$(SUDO) apt-get update -qq && \
-		$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
-			chromium postgresql redis-server haproxy; }
-	touch $@
+	$(call stage,Installing chromium postgresql redis-server haproxy if missing (apt-get),\
+		command -v chromium >/dev/null && ls /usr/lib/postgresql/*/bin/initdb >/dev/null 2>&1 && \
+		command -v redis-server >/dev/null && command -v haproxy >/dev/null || { \
+			$(SUDO) apt-get update -qq && \
+			$(SUDO) env DEBIAN_FRONTEND=noninteractive apt-get install -y -qq --no-install-recommends \
+				chromium postgresql redis-server haproxy; },test-packages.log)
+	@touch $@
 
 $(MODEL): $(INSTALLED) $(SPACY_MODEL) $(TRAINING_FILES)
-	$(BIN)/rasa train --quiet --fixed-model-name stay-safe --out models
+	$(call timed,Training the model (15 to 25 minutes on 2 cores; full log: logs/train.log),\
+		$(BIN)/python -m scripts.train --fixed-model-name stay-safe --out models)
 
 train: $(MODEL) ## Train the model (does nothing when the data has not changed)
 
 # A signal to the process group (Ctrl-C, systemd, docker) reaches make and the launcher, and make
 # passes SIGTERM on, so the launcher gets it twice: it acts on the first and ignores the rest until
 # every service has stopped (tests/launcher/test_stopping.py). `exec` leaves no shell in between.
-run: setup train ## Start every service, restart any that stops, print where to talk to the assistant
+# `make run` checks the machine first (quick), so a taken port or a missing Python shows before setup.
+run-checks:
+	@$(PYTHON) scripts/doctor.py run --quiet
+
+run: run-checks setup train ## Start every service, restart any that stops, print where to talk to the assistant
 	exec $(BIN)/python -m launcher
 
 shell: setup train ## Talk to the assistant in this terminal
 	exec $(BIN)/python -m launcher shell
 
 validate: setup ## Check the training data and domain agree
-	$(BIN)/rasa data validate --fail-on-warnings
+	$(call stage,Validating the training data and domain,\
+		$(BIN)/python -m scripts.rasa_cli data validate --fail-on-warnings,validate.log)
 
 pytest: setup train $(TEST_PACKAGES) ## Run the pytest suite (unit and end-to-end tests)
-	$(BIN)/pytest
+	$(call timed,Running pytest (about 15 minutes; log: logs/pytest.log),\
+		set -o pipefail; $(BIN)/pytest -q -p no:cacheprovider 2>&1 | tee logs/pytest.log)
 
 story-test: setup train ## Run the conversation tests in tests/test_stories.yml (their text goes through the NLU)
-	$(BIN)/rasa test core --stories tests/test_stories.yml --model $(MODEL) --e2e \
-		--fail-on-prediction-errors --out results/stories
+	$(call stage,Running the story tests (tests/test_stories.yml),\
+		$(BIN)/python -m scripts.rasa_cli test core --stories tests/test_stories.yml --model $(MODEL) --e2e \
+			--fail-on-prediction-errors --out results/stories,story-test.log)
 
 check-data: setup ## Check the training data, responses (reading level) and links; names file and item
-	$(BIN)/python -m scripts.check_data
+	$(call stage,Checking the training data: responses and links,$(BIN)/python -m scripts.check_data,check-data.log)
 
-test: validate check-data pytest story-test ## Set up, then run every check and test
+test-checks:
+	@$(PYTHON) scripts/doctor.py test --quiet
+
+test: test-checks validate check-data pytest story-test ## Set up, then run every check and test
+	@echo "All checks and tests passed. Full logs: logs/validate.log, logs/check-data.log, logs/pytest.log, logs/story-test.log"
 
 eval: setup train ## Held-out accuracy, fallback table, safeguarding recall, intent cross-validation (slow)
 	$(BIN)/rasa test nlu --nlu tests/nlu_heldout/heldout.yml --model $(MODEL) --out results/heldout

@@ -8,6 +8,7 @@ import signal
 import subprocess
 import sys
 from collections.abc import Callable
+from pathlib import Path
 
 from sqlalchemy.engine import make_url
 
@@ -24,9 +25,15 @@ from launcher.services import (
 )
 
 
-def serve(settings: Settings, services: list[Service]) -> int:
-    print("Starting the assistant, the chat page and the review app (about a minute)...")
-    with running(services, settings) as services_running:
+def serve(settings: Settings, services: list[Service], log_dir: Path | None = None) -> int:
+    """Start the services; with a log_dir each writes <log_dir>/<name>.log, else to this terminal."""
+    print("Starting the services (about a minute):", flush=True)
+    logs = (
+        ", ".join(str((log_dir / f"{service.name}.log").relative_to(ROOT)) for service in services)
+        if log_dir
+        else ""
+    )
+    with running(services, settings, log_dir, on_ready=say_ready) as services_running:
         print(
             "\nThe Stay Safe bot is ready.\n"
             f"  Chat with it:                  {settings.widget_url}/\n"
@@ -36,11 +43,17 @@ def serve(settings: Settings, services: list[Service]) -> int:
             f"  socket.io channel (polling):   {settings.rasa_url}/socket.io/\n"
             # repr() of a SQLAlchemy URL hides its password
             f"  Transcripts are kept in:       {make_url(settings.tracker_store)!r}\n"
-            "A service that stops is started again. Press Ctrl-C to stop.\n",
+            + (f"  Each service's full log:       {logs}\n" if logs else "")
+            + (f"  Setup and training logs:       {SETUP_LOGS}\n" if logs else "")
+            + "A service that stops is started again. Press Ctrl-C to stop them all.\n",
             flush=True,
         )
         services_running.wait()  # returns only when the watchdog gave up (it said why)
     return 1
+
+
+def say_ready(service: Service, seconds: float) -> None:
+    print(f"  {service.name:<8} ready after {seconds:.0f} s", flush=True)
 
 
 def shell(settings: Settings) -> int:
@@ -74,16 +87,21 @@ def run_until_stopped(start: Callable[[], int]) -> int:
     except KeyboardInterrupt:
         print("\nStopped.")
     except (RuntimeError, TimeoutError) as problem:
-        print(f"Could not start: {problem}", file=sys.stderr)
+        print(f"Could not start: {problem}. Each service's log is in logs/.", file=sys.stderr)
         return 1
     return 0
+
+
+# `make run` keeps each service's output here, so the terminal shows only what a person needs.
+LOGS = ROOT / "logs"
+SETUP_LOGS = "logs/setup.log, logs/spacy.log, logs/train.log (written by make when it sets up or trains)"
 
 
 def main(arguments: list[str]) -> int:
     settings = Settings.from_environment()
     if arguments[:1] == ["shell"]:
         return run_until_stopped(lambda: shell(settings))
-    return run_until_stopped(lambda: serve(settings, all_services(settings)))
+    return run_until_stopped(lambda: serve(settings, all_services(settings), LOGS))
 
 
 if __name__ == "__main__":

@@ -9,7 +9,7 @@ import subprocess
 import sys
 import threading
 import time
-from collections.abc import Iterator
+from collections.abc import Callable, Iterator
 from contextlib import contextmanager
 from dataclasses import dataclass, field
 from pathlib import Path
@@ -189,9 +189,15 @@ class Running:
     """
 
     def __init__(
-        self, services: list[Service], environment: dict[str, str], log_dir: Path | None, limit: RestartLimit
+        self,
+        services: list[Service],
+        environment: dict[str, str],
+        log_dir: Path | None,
+        limit: RestartLimit,
+        on_ready: Callable[[Service, float], None] | None = None,
     ) -> None:
         self.services = services
+        self.on_ready = on_ready  # told each service and its seconds from start, as it first answers
         self.limit = limit
         self.problem = ""  # why the watchdog gave up, once it has
         self._environment = environment
@@ -261,9 +267,12 @@ class Running:
 
     def start(self) -> None:
         """Start every service in order, wait until each answers, then start watching them."""
+        began = time.monotonic()
         started = [self._start(service) for service in self.services]
         for service, process in zip(self.services, started, strict=True):
             self._wait_until_ready(service, process)
+            if self.on_ready is not None:
+                self.on_ready(service, time.monotonic() - began)
         self._watchdog.start()
 
     def _watch(self) -> None:
@@ -324,13 +333,14 @@ def running(
     settings: Settings,
     log_dir: Path | None = None,
     restart_limit: RestartLimit = RESTART_LIMIT,
+    on_ready: Callable[[Service, float], None] | None = None,
 ) -> Iterator[Running]:
     """Start every service, wait until all answer, restart any that stops while we run, and stop
     them all on the way out. With a log_dir each service writes to <log_dir>/<name>.log (appended
     to after a restart); without one it shares our output."""
     settings.tracker_db.parent.mkdir(mode=0o700, parents=True, exist_ok=True)
     environment = {**os.environ, **shared_environment(settings)}
-    services_running = Running(services, environment, log_dir, restart_limit)
+    services_running = Running(services, environment, log_dir, restart_limit, on_ready)
     try:
         services_running.start()
         yield services_running
