@@ -33,7 +33,7 @@ define stage
 endef
 # $(call timed,What it does,command): a stage whose command prints its own few lines of progress.
 define timed
-	@mkdir -p logs; started=$$(date +%s); echo "$(1) ..."; $(2); \
+	@mkdir -p logs; started=$$(date +%s); echo "$(1) ..."; $(2) && \
 	echo "  done in $$(( $$(date +%s) - started )) s"
 endef
 
