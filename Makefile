@@ -48,7 +48,7 @@ doctor: ## Check what this machine lacks for make run and make test (Python 3.11
 
 # Rasa 3.6 declares Python <3.11; the lock holds the set measured to work on 3.11.
 $(INSTALLED): requirements/lock.txt
-	$(call stage,Creating the Python environment in .venv (about 5 minutes),\
+	$(call stage,Creating the Python environment in .venv (2 to 5 minutes),\
 		{ test -d $(VENV) || $(PYTHON) -m venv $(VENV); } && \
 		$(BIN)/pip install --quiet --disable-pip-version-check --no-deps --ignore-requires-python \
 			--prefer-binary --require-hashes -r requirements/lock.txt,setup.log)
@@ -69,7 +69,7 @@ $(TEST_PACKAGES): $(INSTALLED) Makefile
 	@touch $@
 
 $(MODEL): $(INSTALLED) $(SPACY_MODEL) $(TRAINING_FILES)
-	$(call timed,Training the model (15 to 25 minutes on 2 cores; full log: logs/train.log),\
+	$(call timed,Training the model (about 5 minutes on 2 cores; full log: logs/train.log),\
 		$(BIN)/python -m scripts.train --fixed-model-name stay-safe --out models)
 
 train: $(MODEL) ## Train the model (does nothing when the data has not changed)
@@ -82,7 +82,7 @@ run-checks:
 	@$(PYTHON) scripts/doctor.py run --quiet
 
 run: run-checks setup train ## Start every service, restart any that stops, print where to talk to the assistant
-	exec $(BIN)/python -m launcher
+	@exec $(BIN)/python -m launcher
 
 shell: setup train ## Talk to the assistant in this terminal
 	exec $(BIN)/python -m launcher shell

@@ -18,6 +18,7 @@ COMPONENT = re.compile(r"Starting to train component '(\w+)'")
 EPOCH = re.compile(r"fine-tuning epoch (\d+) of (\d+): loss ([\d.]+), (\d+) s")
 PROBLEM = re.compile(r"Warning|WARNING|ERROR|Error|Traceback")
 DONE = re.compile(r"Your Rasa model is trained and saved at|Nothing changed")
+COLOUR = re.compile(r"\x1b\[[0-9;]*m")  # Rasa colours its last line; this output may be a file
 
 
 def minutes(seconds: float) -> str:
@@ -42,7 +43,7 @@ class Progress:
             estimate = f", about {minutes(left)} left" if epoch < epochs else ""
             return f"  {elapsed}   epoch {epoch} of {epochs} (loss {match[3]}, {match[4]} s){estimate}"
         if DONE.search(line) or PROBLEM.search(line):
-            return f"  {line.rstrip()}"
+            return f"  {COLOUR.sub('', line).rstrip()}"
         return None
 
 
