@@ -131,7 +131,7 @@ suggestions: setup ## Export messages counsellors marked misunderstood as candid
 try-phrases: setup ## Try the safeguarding phrase rules on data/nlu and the development set; MISSES=<level> lists what they miss
 	$(BIN)/python -m scripts.try_phrase_rules $(if $(MISSES),--misses $(MISSES))
 
-.PHONY: counsellor purge benchmark benchmark-bot bench replicas
+.PHONY: counsellor purge benchmark benchmark-bot bench screenshots replicas
 counsellor: setup ## Create a counsellor's sign-in for the review app: make counsellor NAME=alex
 	@test -n "$(NAME)" || { echo "usage: make counsellor NAME=<sign-in name>"; exit 2; }
 	$(BIN)/python -m review add-counsellor "$(NAME)"
@@ -144,6 +144,11 @@ benchmark: setup ## Time the review app's list page over 5,000 synthetic convers
 
 benchmark-bot: setup train ## Time the assistant reading a message (median, p95) and its peak memory
 	$(BIN)/python -m scripts.benchmark_bot
+
+screenshots: setup train $(TEST_PACKAGES) ## Take the README's pictures again (browser tests) and copy them to docs/images/
+	$(BIN)/pytest -q tests/e2e/test_widget.py::test_on_a_phone_it_fits_the_screen_and_quick_exit_stays_in_view \
+		tests/review/test_browser.py::test_a_counsellor_signs_in_and_reviews_the_most_worrying_conversation
+	cp results/screenshots/widget-phone.png results/screenshots/review-list.png docs/images/
 
 bench: setup train $(TEST_PACKAGES) ## Messages/s, latency, memory, start-up and training against a `rasa init` bot, and 1 vs 2 replicas (about 20 min)
 	$(BIN)/python -m scripts.bench $(BENCH)
