@@ -92,7 +92,7 @@ validate: setup ## Check the training data and domain agree
 		$(BIN)/python -m scripts.rasa_cli data validate --fail-on-warnings,validate.log)
 
 pytest: setup train $(TEST_PACKAGES) ## Run the pytest suite (unit and end-to-end tests)
-	$(call timed,Running pytest (about 15 minutes; log: logs/pytest.log),\
+	$(call timed,Running pytest (about 5 minutes; log: logs/pytest.log),\
 		set -o pipefail; $(BIN)/pytest -q -p no:cacheprovider 2>&1 | tee logs/pytest.log)
 
 story-test: setup train ## Run the conversation tests in tests/test_stories.yml (their text goes through the NLU)
