@@ -6,6 +6,7 @@ from __future__ import annotations
 import argparse
 import getpass
 import sys
+from collections.abc import Callable
 
 from review.accounts import (
     MIN_PASSWORD_LENGTH,
@@ -42,37 +43,39 @@ def read_password(from_stdin: bool) -> str:
     return password
 
 
-def add(arguments: argparse.Namespace, config: ReviewConfig) -> int:
+def account_change(change: Callable[[], None], done: str) -> int:
+    """Run one change to the accounts; say it is done, or why not (exit code 1)."""
     try:
+        change()
+    except AccountError as error:
+        print(f"Not done: {error}", file=sys.stderr)
+        return 1
+    print(done)
+    return 0
+
+
+def add(arguments: argparse.Namespace, config: ReviewConfig) -> int:
+    def change() -> None:
         password = read_password(arguments.password_stdin)
         add_counsellor(
             ReviewStore(config.tracker_store_url), arguments.name, password, replace=arguments.replace
         )
-    except AccountError as error:
-        print(f"Not done: {error}", file=sys.stderr)
-        return 1
-    print(f"{arguments.name.strip().lower()} can now sign in to the review app.")
-    return 0
+
+    return account_change(change, f"{arguments.name.strip().lower()} can now sign in to the review app.")
 
 
 def remove(arguments: argparse.Namespace, config: ReviewConfig) -> int:
-    try:
-        remove_counsellor(ReviewStore(config.tracker_store_url), arguments.name)
-    except AccountError as error:
-        print(f"Not done: {error}", file=sys.stderr)
-        return 1
-    print(f"{arguments.name.strip().lower()}'s account is removed; any session it had has ended.")
-    return 0
+    return account_change(
+        lambda: remove_counsellor(ReviewStore(config.tracker_store_url), arguments.name),
+        f"{arguments.name.strip().lower()}'s account is removed; any session it had has ended.",
+    )
 
 
 def role(arguments: argparse.Namespace, config: ReviewConfig) -> int:
-    try:
-        set_role(ReviewStore(config.tracker_store_url), arguments.name, arguments.role)
-    except AccountError as error:
-        print(f"Not done: {error}", file=sys.stderr)
-        return 1
-    print(f"{arguments.name.strip().lower()} is now {arguments.role}.")
-    return 0
+    return account_change(
+        lambda: set_role(ReviewStore(config.tracker_store_url), arguments.name, arguments.role),
+        f"{arguments.name.strip().lower()} is now {arguments.role}.",
+    )
 
 
 def purge(arguments: argparse.Namespace, config: ReviewConfig) -> int:

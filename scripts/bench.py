@@ -46,6 +46,7 @@ import sqlalchemy as sa
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
+from deploy.local_servers import free_port  # noqa: E402
 from launcher.services import BIN, Service, Settings, assistant_services, running  # noqa: E402
 
 INIT_BOT = ROOT / "build" / "bench" / "init-bot"
@@ -111,12 +112,6 @@ class Bot:
     runs: dict[str, Run] = field(default_factory=dict)
     length_cost: dict[str, float] = field(default_factory=dict)
     memory_mb: dict[str, float] = field(default_factory=dict)
-
-
-def free_port() -> int:
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 def resident_mb(pid: int) -> float:

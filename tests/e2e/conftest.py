@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import secrets
-import socket
 import sqlite3
 import threading
 import uuid
@@ -17,16 +16,10 @@ from typing import Any
 import pytest
 import requests
 
+from deploy.local_servers import free_port  # a port nothing listens on now, so tests never meet make run
 from launcher.services import ROOT, Settings, assistant_services, running
 
 Reply = dict[str, Any]
-
-
-def free_port() -> int:
-    """A port nothing listens on now, so tests never meet a `make run` or another test run."""
-    with socket.socket() as probe:
-        probe.bind(("127.0.0.1", 0))
-        return probe.getsockname()[1]
 
 
 @pytest.fixture(scope="session")
