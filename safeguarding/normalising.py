@@ -197,6 +197,12 @@ class NormaliseTyping(GraphComponent):
             for word in WORD.findall((example.get(TEXT) or "").lower()):
                 if not STRETCH.search(word):
                     frequency.setdefault(word, TRAINING_WORD)
+        # The names in lookup tables ("whatsap", "rblx") are spellings too: corrected, they would
+        # no longer be found by the app extractor that reads the normalised text.
+        for table in training_data.lookup_tables:
+            for element in table.get("elements") or []:
+                for word in WORD.findall(str(element).lower()):
+                    frequency.setdefault(word, TRAINING_WORD)
         # Contractions typed without the apostrophe ("couldnt", "itll", "hows") are words too:
         # spaCy's English tokenizer knows them, the word table mostly does not.
         for word in English.Defaults.tokenizer_exceptions:

@@ -1,8 +1,10 @@
 """`make check-data`: the mistakes that are easy to make when retraining, each named by file and item.
 
 Checks the NLU examples (enough per intent, none in two intents), the domain's responses (each has
-text, each is plain enough for a 9-year-old), that every intent is answered by a rule or story, and
-every link in the responses and the Markdown docs. Prints `path: item: what is wrong and how to fix
+text, each is plain enough for a 9-year-old), the steps for each app in data/app_steps.yml (all five
+answers, plain enough, each from a named and dated source, each app nameable in the NLU), that every
+intent is answered by a rule or story, and every link in the responses, the app sources and the
+Markdown docs. Prints `path: item: what is wrong and how to fix
 it` for each problem and exits 1, or prints a one-line summary and exits 0.
 
     python -m scripts.check_data            # offline checks (what `make test` runs)
@@ -245,6 +247,15 @@ def reading_grade(text: str) -> float:
     return textstat.flesch_kincaid_grade(scored_text(text))
 
 
+def response_texts(domain: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(response name, text) for every text variant of every response in the domain."""
+    for name, variants in sorted((domain.get("responses") or {}).items()):
+        for variant in variants or []:
+            text = (variant or {}).get("text")
+            if isinstance(text, str) and text.strip():
+                yield name, text
+
+
 def too_hard_to_read(
     domain: dict[str, Any],
     path: str,
@@ -252,35 +263,118 @@ def too_hard_to_read(
     max_sentence_words: int = MAX_SENTENCE_WORDS,
 ) -> list[Problem]:
     """A response above a 9-year-old's reading level, or with a sentence too long to follow."""
+    return texts_too_hard(response_texts(domain), path, max_grade, max_sentence_words)
+
+
+def texts_too_hard(
+    texts: Iterable[tuple[str, str]],
+    path: str,
+    max_grade: float = MAX_GRADE,
+    max_sentence_words: int = MAX_SENTENCE_WORDS,
+) -> list[Problem]:
+    """Each (item, text) above a 9-year-old's reading level, or with a sentence too long to follow."""
     import textstat
 
     problems = []
-    for name, variants in sorted((domain.get("responses") or {}).items()):
-        for variant in variants or []:
-            text = (variant or {}).get("text")
-            if not isinstance(text, str) or not text.strip():
-                continue
-            grade = reading_grade(text)
-            if grade > max_grade:
+    for name, text in texts:
+        grade = reading_grade(text)
+        if grade > max_grade:
+            problems.append(
+                Problem(
+                    path,
+                    name,
+                    f"reads at grade {grade:.1f} (Flesch-Kincaid), above {max_grade:.0f} for a "
+                    f"9-year-old: use shorter words and sentences ({text!r})",
+                )
+            )
+        for sentence in sentences(text):
+            words = textstat.lexicon_count(scored_text(sentence))
+            if words > max_sentence_words:
                 problems.append(
                     Problem(
                         path,
                         name,
-                        f"reads at grade {grade:.1f} (Flesch-Kincaid), above {max_grade:.0f} for a "
-                        f"9-year-old: use shorter words and sentences ({text!r})",
+                        f"has a sentence of {words} words (most {max_sentence_words}): "
+                        f"split it in two ({sentence!r})",
                     )
                 )
-            for sentence in sentences(text):
-                words = textstat.lexicon_count(scored_text(sentence))
-                if words > max_sentence_words:
-                    problems.append(
-                        Problem(
-                            path,
-                            name,
-                            f"has a sentence of {words} words (most {max_sentence_words}): "
-                            f"split it in two ({sentence!r})",
-                        )
-                    )
+    return problems
+
+
+# --- the steps for each app (data/app_steps.yml) ---------------------------------------------------
+
+APP_TOPICS = ("private", "block", "report", "strangers", "age")
+SOURCE_READ = ("stored copy", "not found here")
+ISO_DATE = re.compile(r"^\d{4}-\d{2}-\d{2}$")
+
+
+def app_step_texts(steps: dict[str, Any]) -> Iterator[tuple[str, str]]:
+    """(apps.<app>.<topic>.<full|simple>, text) for every message of every answer."""
+    entries = [(f"apps.{key}", app) for key, app in sorted((steps.get("apps") or {}).items())]
+    entries.append(("general", steps.get("general") or {}))
+    for prefix, entry in entries:
+        for topic, answer in sorted((entry.get("answers") or {}).items()):
+            for version in ("full", "simple"):
+                for number, text in enumerate((answer or {}).get(version) or []):
+                    yield f"{prefix}.{topic}.{version}[{number}]", str(text)
+
+
+def app_steps_problems(steps: dict[str, Any], path: str) -> tuple[list[Problem], list[Link]]:
+    """Each app has all five answers, each answer full and simple steps and a source, each source
+    a title, a link and the date it was checked; and the links, to check with the others."""
+    problems, links = [], []
+    entries = [(f"apps.{key}", app, True) for key, app in sorted((steps.get("apps") or {}).items())]
+    entries.append(("general", steps.get("general") or {}, False))
+    for prefix, entry, needs_sources in entries:
+        if needs_sources and not entry.get("name"):
+            problems.append(Problem(path, prefix, "has no `name`: add the app's name as children see it"))
+        sources = entry.get("sources") or {}
+        for source_id, source in sorted(sources.items()):
+            item = f"{prefix}.sources.{source_id}"
+            source = source or {}
+            for field in ("title", "url"):
+                if not str(source.get(field) or "").strip():
+                    problems.append(Problem(path, item, f"has no `{field}`: name the help page it was written from"))
+            if not ISO_DATE.match(str(source.get("checked") or "")):
+                problems.append(Problem(path, item, "has no `checked` date (YYYY-MM-DD): say when the page was read"))
+            if source.get("read") not in SOURCE_READ:
+                problems.append(Problem(path, item, f"`read` must be one of {', '.join(SOURCE_READ)}"))
+            links += [Link(url, path, item) for url in links_in(str(source.get("url") or ""))]
+        answers = entry.get("answers") or {}
+        for topic in APP_TOPICS:
+            answer = answers.get(topic)
+            if not answer:
+                problems.append(Problem(path, prefix, f"has no `{topic}` answer: every app needs all of {', '.join(APP_TOPICS)}"))
+                continue
+            for version in ("full", "simple"):
+                if not answer.get(version):
+                    problems.append(Problem(path, f"{prefix}.{topic}", f"has no `{version}` steps"))
+            if needs_sources and answer.get("source") not in sources:
+                problems.append(
+                    Problem(path, f"{prefix}.{topic}", "names no source from the app's `sources`: say which help page it came from")
+                )
+    return problems, links
+
+
+def apps_not_in_nlu(steps: dict[str, Any], root: Path, path: str) -> list[Problem]:
+    """Every app with steps is an `app` name the NLU can give, and every name it gives has steps."""
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    data = load_data(str(root / "data" / "nlu"))
+    named = set(data.entity_synonyms.values())
+    for table in data.lookup_tables:
+        if table.get("name") == "app":
+            named |= {str(element).lower() for element in table.get("elements") or []} & set(steps.get("apps") or {})
+    apps = set(steps.get("apps") or {})
+    problems = [
+        Problem(path, f"apps.{key}", "is no `app` synonym in data/nlu/apps.yml: add one, or children cannot name it")
+        for key in sorted(apps - named)
+    ]
+    synonyms_of_apps = {value for name, value in data.entity_synonyms.items()}
+    problems += [
+        Problem("data/nlu/apps.yml", value, "is an `app` synonym with no steps in data/app_steps.yml")
+        for value in sorted(synonyms_of_apps - apps)
+    ]
     return problems
 
 
@@ -407,11 +501,19 @@ def check(root: Path = ROOT, online: bool = False) -> tuple[list[Problem], str]:
     problems += responses_without_text(domain, domain_name)
     problems += unanswered_intents(intents, answered_intents(root), domain_name)
     problems += too_hard_to_read(domain, domain_name)
+    steps_path = root / "data" / "app_steps.yml"
+    steps_name = relative(steps_path, root)
+    steps = read_yaml(steps_path) if steps_path.exists() else {}
+    step_problems, step_links = app_steps_problems(steps, steps_name)
+    problems += step_problems + texts_too_hard(app_step_texts(steps), steps_name)
+    problems += apps_not_in_nlu(steps, root, steps_name)
+    links += step_links
     problems += broken_links(links)
     if online:
         problems += unreachable_links(links)
     summary = (
         f"{len(intents)} intents, {len(examples)} examples, {len(domain.get('responses') or {})} responses "
+        f"and {len(list(app_step_texts(steps)))} app steps for {len(steps.get('apps') or {})} apps "
         f"(reading level at most grade {MAX_GRADE:.0f}), {len(links)} links"
         + (" (fetched)" if online else " (not fetched: add --online)")
     )

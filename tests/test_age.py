@@ -1,0 +1,60 @@
+"""The child's own age band, read only when the child says it (classifier/age.py)."""
+
+from __future__ import annotations
+
+import pytest
+
+from classifier.age import THIRTEEN_PLUS, UNDER_13, age_mention
+
+
+@pytest.mark.parametrize(
+    ("text", "band"),
+    [
+        ("im 10", UNDER_13),
+        ("i'm 12 years old", UNDER_13),
+        ("I am eleven", UNDER_13),
+        ("im only 9", UNDER_13),
+        ("i'm in year 6", UNDER_13),
+        ("yr 8", UNDER_13),
+        ("y7 btw", UNDER_13),
+        ("13 next month", UNDER_13),
+        ("im 13 next month", UNDER_13),
+        ("i turn 13 in may", UNDER_13),
+        ("nearly 13", UNDER_13),
+        ("i'm almost 13 lol", UNDER_13),
+        ("im in 6th grade", UNDER_13),
+        ("im 10 how do i make my tiktok private", UNDER_13),
+        ("hi im 11 and i want snapchat", UNDER_13),
+        ("age 12", UNDER_13),
+        ("just turned 13", THIRTEEN_PLUS),
+        ("im 14 btw", THIRTEEN_PLUS),
+        ("i'm fifteen", THIRTEEN_PLUS),
+        ("im in year 10", THIRTEEN_PLUS),
+        ("16 years old and my insta is public", THIRTEEN_PLUS),
+        ("im 13", THIRTEEN_PLUS),
+    ],
+)
+def test_a_child_saying_their_age_or_school_year_gets_its_band(text, band):
+    mention = age_mention(text)
+
+    assert mention is not None and mention.band == band
+
+
+@pytest.mark.parametrize(
+    "text",
+    [
+        "my brother is 9",
+        "a 30 year old man keeps messaging me",
+        "he said he was 14 but i think hes older",
+        "my sister is in year 9",
+        "im 5 minutes away from school",
+        "im 2 scared to tell my mum",
+        "i have 12 followers",
+        "how old do you have to be for tiktok",
+        "is 13 the age for snapchat",
+        "he is 13 next month",
+        "how do i make my account private",
+    ],
+)
+def test_someone_elses_age_or_any_other_number_sets_nothing(text):
+    assert age_mention(text) is None
