@@ -39,7 +39,7 @@ define timed
 endef
 
 .DEFAULT_GOAL := help
-.PHONY: help doctor run-checks test-checks setup run shell train test validate check-data pytest story-test eval compare measure-phrases suggestions try-phrases lint format lock clean
+.PHONY: help doctor run-checks test-checks setup run shell train test validate check-data pytest story-test eval eval-apps compare measure-phrases suggestions try-phrases lint format lock clean
 
 help: ## List the targets
 	@grep -E '^[a-z-]+:.*## ' $(MAKEFILE_LIST) | awk -F':.*## ' '{printf "  make %-13s %s\n", $$1, $$2}'
@@ -119,6 +119,9 @@ eval: setup train ## Held-out accuracy, fallback table, safeguarding recall, int
 	$(BIN)/rasa test nlu --nlu data/nlu --config config.yml --cross-validation --folds 5 \
 		--out results/cross-validation
 	$(BIN)/python -m scripts.report_cross_validation results/cross-validation 5
+
+eval-apps: setup train ## The held-out app conversations over three seeds (trains two more models, about 12 minutes)
+	$(BIN)/python -m scripts.measure_app_seeds
 
 compare: setup ## Train the pipeline and the two-DIET one it replaced over three seeds each, compare on the blind sets (slow)
 	$(BIN)/python -m scripts.compare_classifiers

@@ -34,7 +34,8 @@ NUMBER_WORDS = {
 NUMBER = r"(?P<number>\d{1,2}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
 # Where a child's own words about themselves begin: the message's start, or a new clause.
 CLAUSE_START = r"(?:^|[.!?,;:]\s*|\b(?:and|but|btw|so|also|ok|okay|well|hi|hey|hello)\s+)"
-FIRST_PERSON = r"\b(?:i\s*['’]?\s*m|i\s+am|am|me)\s+"
+# "ah'm" and "am" are how many Scottish and Northern English children write "I'm".
+FIRST_PERSON = r"\b(?:i\s*['’]?\s*m|i\s+am|ah\s*['’]?\s*m|am|me)\s+"
 HEDGE = r"(?:(?:only|just|nearly|almost|about|now|actually|really|literally)\s+)?"
 NOT_YET = r"(?P<not_yet>(?:nearly|almost)\s+)?"
 # The number is someone's age only if no unit or noun says it is something else.
@@ -43,7 +44,8 @@ NOT_AN_AGE = (
     r"|times|followers|likes|messages|texts|pics|pictures|photos|miles|km|am\b|pm\b|o'?clock"
     r"|year\s*old\s+(?:man|guy|boy|girl|woman|lady|person|bloke|dude)|:\d))"
 )
-YEARS_OLD = r"(?:\s*(?:years?\s*old|yrs?\s*old|y\s*/?\s*o|yo)\b)?"
+YEARS = r"(?:ye+a?r?s?|yrs?|yers?|yeers?)"
+YEARS_OLD = r"(?:\s*(?:" + YEARS + r"(?:\s*old)?|y\s*/?\s*o|yo)\b)?"
 FUTURE = r"(?P<future>\s+(?:next|in\s+(?:a|\d+|two|three)|on\s+\w+|soon|this\s+(?:year|month|week)|tomorrow))"
 
 # Patterns over the lower-cased text, each with a named group `number` (the age or school year).
@@ -57,16 +59,23 @@ AGE_PATTERNS = [
     re.compile(r"\b(?:i\s+)?(?:just\s+)?turned\s+" + NUMBER + r"\b"),
     # "im 10", "i'm nearly 13", "I am 12 years old", "me 11".
     re.compile(FIRST_PERSON + r"(?:only\s+|just\s+|now\s+|actually\s+)?" + NOT_YET + NUMBER + r"\b" + NOT_AN_AGE + YEARS_OLD + r"(?:" + FUTURE + r")?"),
+    # "I have 12 years": how many children who learnt English after another language say it.
+    re.compile(r"\bi\s+(?:have|got|has)\s+" + NUMBER + r"\s+" + YEARS + r"\b"),
     # "13 next month", "12 years old btw", "nearly 12", "age 15": at the start of a clause.
     re.compile(CLAUSE_START + r"(?:(?:my\s+)?age\s*(?:is\s*)?:?\s*|aged\s+)?" + NOT_YET + NUMBER + r"\b" + NOT_AN_AGE + YEARS_OLD + r"(?:" + FUTURE + r"|(?=\s*(?:$|[.!?,]|and\b|btw\b|here\b|if\b|so\b|lol\b)))"),
 ]
-# UK school years ("i'm in year 6", "yr 8", "y9 here") and US grades ("im in 6th grade").
+# UK school years ("i'm in year 6", "yr 8", "y9 here"), Scottish ones ("P7", "S1") and US grades
+# ("im in 6th grade").
 SCHOOL_PATTERNS = [
     re.compile(r"(?:" + FIRST_PERSON + r"(?:in\s+)?|" + CLAUSE_START + r"(?:in\s+)?)" + HEDGE + r"(?:year|yr|y)\s*" + NUMBER + r"\b(?!\s*(?:old|olds))"),
     re.compile(r"(?:" + FIRST_PERSON + r"(?:in\s+)?|" + CLAUSE_START + r"(?:in\s+)?)(?P<grade>\d{1,2})(?:st|nd|rd|th)\s+grade\b"),
+    re.compile(r"(?:" + FIRST_PERSON + r"(?:in\s+)?|" + CLAUSE_START + r"(?:in\s+)?)(?:p|primary\s*)(?P<primary>[1-7])\b"),
+    re.compile(r"(?:" + FIRST_PERSON + r"(?:in\s+)?|" + CLAUSE_START + r"(?:in\s+)?)(?:s|secondary\s*)(?P<secondary>[1-6])\b"),
 ]
 # Year 8 is ages 12 to 13 in England: most of it is under 13, and the simpler answer is the safer one.
 LAST_SCHOOL_YEAR_UNDER_13 = 8
+# In Scotland P1 to P7 are primary school (ages 4 to 12) and S1 is ages 11 to 13, like year 8.
+LAST_SECONDARY_YEAR_UNDER_13 = 1
 # US 7th grade is ages 12 to 13.
 LAST_GRADE_UNDER_13 = 7
 # Ages outside this are not a child of our age group telling theirs ("I'm 2 scared", "im 99% sure").
@@ -103,6 +112,12 @@ def age_mention(text: str) -> AgeMention | None:
     for pattern in SCHOOL_PATTERNS:
         for match in pattern.finditer(lower):
             groups = match.groupdict()
+            if groups.get("primary") or groups.get("secondary"):
+                year = int(groups.get("primary") or groups["secondary"])
+                band = UNDER_13 if groups.get("primary") or year <= LAST_SECONDARY_YEAR_UNDER_13 else THIRTEEN_PLUS
+                group = "primary" if groups.get("primary") else "secondary"
+                found.append(AgeMention(band, match.start(group), match.end(), school_year=year))
+                break
             if groups.get("grade"):
                 grade = int(groups["grade"])
                 if 1 <= grade <= 12:

@@ -323,6 +323,8 @@ def app_steps_problems(steps: dict[str, Any], path: str) -> tuple[list[Problem],
     """Each app has all five answers, each answer full and simple steps and a source, each source
     a title, a link and the date it was checked; and the links, to check with the others."""
     problems, links = [], []
+    if not steps:
+        return problems, links  # a project with no app steps (the bot then gives only general steps)
     entries = [(f"apps.{key}", app, True) for key, app in sorted((steps.get("apps") or {}).items())]
     entries.append(("general", steps.get("general") or {}, False))
     for prefix, entry, needs_sources in entries:

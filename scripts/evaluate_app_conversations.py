@@ -115,22 +115,38 @@ def judge(conversation: Mapping[str, Any], answer: Answer) -> Result:
     )
 
 
-def conversations(paths: Iterable[Path]) -> list[dict[str, Any]]:
+def training_texts(root: Path = ROOT) -> list[str]:
+    from rasa.shared.nlu.training_data.loading import load_data
+
+    return [message.get("text") for message in load_data(str(root / "data" / "nlu")).intent_examples]
+
+
+def conversations(paths: Iterable[Path], trained_on: Iterable[str] = ()) -> list[dict[str, Any]]:
+    """The conversations in the sets, less any whose last turn (the one measured) is an exact or
+    near copy of a training example."""
+    from scripts.check_data import near_copies
+
     found = []
     for path in paths:
         found += yaml.safe_load(path.read_text(encoding="utf-8"))["conversations"]
-    return found
+    copied = set(near_copies([c["turns"][-1] for c in found], list(trained_on)))
+    return [c for c in found if c["turns"][-1] not in copied]
 
 
 def evaluate(
-    send: Callable[[str, str], list[dict[str, Any]]], paths: Iterable[Path], guide: Guide | None = None, root: Path = ROOT
+    send: Callable[[str, str], list[dict[str, Any]]],
+    paths: Iterable[Path],
+    guide: Guide | None = None,
+    root: Path = ROOT,
+    trained_on: Iterable[str] = (),
 ) -> list[Result]:
-    """Each conversation sent turn by turn (`send(sender, text)` returns the replies), judged on its last answer."""
+    """Each conversation sent turn by turn (`send(sender, text)` returns the replies), judged on its
+    last answer; one whose last turn is a copy of a training example (`trained_on`) is left out."""
     index = step_index(guide or load_guide())
     parent_line = domain_text("utter_talk_to_parent_before_joining", root)
     trusted_adult_line = domain_text("utter_tell_trusted_adult", root)
     results = []
-    for conversation in conversations(paths):
+    for conversation in conversations(paths, trained_on):
         sender = uuid.uuid4().hex
         replies: list[dict[str, Any]] = []
         for turn in conversation["turns"]:
@@ -180,7 +196,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("rasa_url", help="the Rasa server, e.g. http://127.0.0.1:5005")
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "app_conversations.json")
     arguments = parser.parse_args(argv)
-    results = evaluate(rest_sender(arguments.rasa_url.rstrip("/")), sorted(HELD_OUT.glob("heldout_*.yml")))
+    results = evaluate(
+        rest_sender(arguments.rasa_url.rstrip("/")), sorted(HELD_OUT.glob("heldout_*.yml")), trained_on=training_texts()
+    )
     table = shares(results)
     print_table(table)
     arguments.out.parent.mkdir(parents=True, exist_ok=True)

@@ -32,6 +32,13 @@ from classifier.age import THIRTEEN_PLUS, UNDER_13, age_mention
         ("im in year 10", THIRTEEN_PLUS),
         ("16 years old and my insta is public", THIRTEEN_PLUS),
         ("im 13", THIRTEEN_PLUS),
+        ("I have 11 years", UNDER_13),
+        ("am 12 n my mam says no", UNDER_13),
+        ("ah'm fourteen", THIRTEEN_PLUS),
+        ("im in P7", UNDER_13),
+        ("am in s1", UNDER_13),
+        ("im in S3 btw", THIRTEEN_PLUS),
+        ("im 10 yeers old", UNDER_13),
     ],
 )
 def test_a_child_saying_their_age_or_school_year_gets_its_band(text, band):
@@ -54,6 +61,9 @@ def test_a_child_saying_their_age_or_school_year_gets_its_band(text, band):
         "is 13 the age for snapchat",
         "he is 13 next month",
         "how do i make my account private",
+        "my cousin has 9 years",
+        "how do i block someone on ps5",
+        "he is in s4",
     ],
 )
 def test_someone_elses_age_or_any_other_number_sets_nothing(text):

@@ -15,12 +15,13 @@ import yaml
 
 from actions.app_steps import load_guide
 from launcher.services import ROOT
-from scripts.evaluate_app_conversations import HELD_OUT, evaluate, print_table, rest_sender, shares
+from scripts.evaluate_app_conversations import HELD_OUT, evaluate, print_table, rest_sender, shares, training_texts
 from tests.e2e.conftest import texts
 
 pytestmark = pytest.mark.e2e
 
 GUIDE = load_guide()
+TRAINED_ON = training_texts()
 RESPONSES = yaml.safe_load((ROOT / "domain.yml").read_text())["responses"]
 
 
@@ -46,6 +47,9 @@ FLOORS = {
     ],
     # heldout_2 (spelling by sound, dictated run-ons, English as a second language, terse teens):
     # app 85.3% of 190, follow-ups 84.0% of 50, age band 81.8% of 44, disclosure then report 91.3% of 23.
+    "heldout_3.yml": [
+        ("all", "app_right", 0.0),
+    ],
     "heldout_2.yml": [
         ("all", "app_right", 0.83),
         ("all", "all_right", 0.83),
@@ -141,7 +145,7 @@ def test_keyboard_mashing_gets_i_did_not_get_that_and_the_topics_not_goodbye(say
 
 @pytest.mark.parametrize("name", sorted(FLOORS))
 def test_the_held_out_conversations_are_answered_for_the_right_app_how_to_and_age(servers, name):
-    results = evaluate(rest_sender(servers.rasa_url), [HELD_OUT / name])
+    results = evaluate(rest_sender(servers.rasa_url), [HELD_OUT / name], trained_on=TRAINED_ON)
     table = shares(results)
     print(f"\n{name}")
     print_table(table)
@@ -149,7 +153,7 @@ def test_the_held_out_conversations_are_answered_for_the_right_app_how_to_and_ag
     out.parent.mkdir(parents=True, exist_ok=True)
     out.write_text(json.dumps(table, indent=1))
 
-    assert len(results) >= 150
+    assert len(results) >= 150  # a conversation whose last turn was trained on is left out
     for kind, measure, floor in FLOORS[name]:
         assert table[kind][measure] >= floor, (kind, measure, table[kind])
 
