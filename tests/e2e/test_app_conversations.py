@@ -34,28 +34,32 @@ def steps(app: str, topic: str, version: str = "full") -> list[str]:
     return [line.lower() for line in (answer.full if version == "full" else answer.simple)]
 
 
-# (kind, measure, floor) for each set: what was measured on 2026-12-05 (docs/apps.md) less about
-# two conversations of noise. heldout_1: app 99.1% of 225, follow-ups all right 98.4% of 62, age
-# band 98.3% of 60, disclosure then report 100% of 25, everything right 98.7%.
+# (kind, measure, floor) for each set: the worst of three seeds on 2026-12-05 (docs/apps.md, `make
+# eval-apps`) less about two conversations of noise. The model `make train` makes is seed 2611.
 FLOORS = {
+    # chat-box typing: all right 97.3-98.7%, follow-ups 93.5-98.4%, age band 98.3-98.3%
     "heldout_1.yml": [
-        ("all", "app_right", 0.97),
+        ("all", "app_right", 0.96),
         ("all", "all_right", 0.95),
-        ("follow_up", "all_right", 0.95),
+        ("follow_up", "all_right", 0.90),
         ("age", "band_right", 0.95),
         ("disclosure_report", "all_right", 0.92),
     ],
-    # heldout_2 (spelling by sound, dictated run-ons, English as a second language, terse teens):
-    # app 85.3% of 190, follow-ups 84.0% of 50, age band 81.8% of 44, disclosure then report 91.3% of 23.
-    "heldout_3.yml": [
-        ("all", "app_right", 0.0),
-    ],
+    # spelling by sound, dictated run-ons, English as a second language: all right 85.3-86.8%
     "heldout_2.yml": [
         ("all", "app_right", 0.83),
         ("all", "all_right", 0.83),
         ("follow_up", "all_right", 0.80),
         ("age", "band_right", 0.77),
         ("disclosure_report", "all_right", 0.86),
+    ],
+    # autocorrect, dialect, dyslexic spelling, gaming chat (written after the last change): 92.1-93.2%
+    "heldout_3.yml": [
+        ("all", "app_right", 0.91),
+        ("all", "all_right", 0.90),
+        ("follow_up", "all_right", 0.80),
+        ("age", "band_right", 0.88),
+        ("disclosure_report", "all_right", 0.91),
     ],
 }
 
@@ -169,6 +173,7 @@ def test_keyboard_mashing_is_read_as_nonsense_and_short_real_messages_are_not(pa
     assert len(false_alarms) / len(sets["meaningful"]) <= NONSENSE_FALSE_ALARMS
 
 
-# Measured on nonsense_1 on 2026-12-05: 46 of 48 caught; 4 of 58 short real messages marked nonsense.
+# Measured on nonsense_1 on 2026-12-05, three seeds: 47 or 48 of 48 caught; 4 of 58 short real
+# messages marked nonsense.
 NONSENSE_CAUGHT = 0.9
 NONSENSE_FALSE_ALARMS = 0.1
