@@ -19,6 +19,7 @@ from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
+from symspellpy.editdistance import DistanceAlgorithm, EditDistance
 
 ENTITY = "age_band"
 UNDER_13 = "under_13"
@@ -31,7 +32,11 @@ NUMBER_WORDS = {
         "fifteen sixteen seventeen eighteen nineteen twenty".split()
     )
 }
-NUMBER = r"(?P<number>\d{1,2}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r")"
+# A number word spelled by sound ("elevin", "twelv", "thurteen") is read too, if it is one of
+# the longer ones (eleven to nineteen) and at most two letters off with the first letter right:
+# "fine" is never "five".
+SPELT_BY_SOUND = {word: value for word, value in NUMBER_WORDS.items() if 11 <= value <= 19}
+NUMBER = r"(?P<number>\d{1,2}|" + "|".join(sorted(NUMBER_WORDS, key=len, reverse=True)) + r"|[a-z]{5,10})"
 # Where a child's own words about themselves begin: the message's start, or a new clause.
 CLAUSE_START = r"(?:^|[.!?,;:]\s*|\b(?:and|but|btw|so|also|ok|okay|well|hi|hey|hello)\s+)"
 # "ah'm" and "am" are how many Scottish and Northern English children write "I'm".
@@ -82,6 +87,9 @@ LAST_GRADE_UNDER_13 = 7
 YOUNGEST, OLDEST = 5, 25
 
 
+_distance = EditDistance(DistanceAlgorithm.DAMERAU_OSA)
+
+
 @dataclass(frozen=True)
 class AgeMention:
     band: str
@@ -91,8 +99,18 @@ class AgeMention:
     school_year: int | None = None
 
 
-def _number(text: str) -> int:
-    return int(text) if text.isdigit() else NUMBER_WORDS[text]
+def _number(text: str) -> int | None:
+    if text.isdigit():
+        return int(text)
+    if text in NUMBER_WORDS:
+        return NUMBER_WORDS[text]
+    near = [
+        (_distance.compare(text, word, 2), value)
+        for word, value in SPELT_BY_SOUND.items()
+        if word[0] == text[0] and abs(len(word) - len(text)) <= 2
+    ]
+    near = [(distance, value) for distance, value in near if distance >= 0]
+    return min(near)[1] if near else None
 
 
 def age_mention(text: str) -> AgeMention | None:
@@ -102,6 +120,8 @@ def age_mention(text: str) -> AgeMention | None:
     for pattern in AGE_PATTERNS:
         for match in pattern.finditer(lower):
             age = _number(match.group("number"))
+            if age is None:
+                continue
             groups = match.groupdict()
             if groups.get("future") or groups.get("not_yet") or groups.get("future_turning") is not None:
                 age -= 1
@@ -126,7 +146,7 @@ def age_mention(text: str) -> AgeMention | None:
                     break
                 continue
             year = _number(groups["number"])
-            if 1 <= year <= 13:
+            if year is not None and 1 <= year <= 13:
                 band = UNDER_13 if year <= LAST_SCHOOL_YEAR_UNDER_13 else THIRTEEN_PLUS
                 found.append(AgeMention(band, match.start("number"), match.end(), school_year=year))
                 break

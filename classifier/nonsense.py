@@ -22,13 +22,15 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import INTENT, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.lang.en import English
 from spacy.util import load_language_data, registry
 
 FALLBACK_INTENT = "nlu_fallback"
+# A message naming an app ("snpachat??", found by classifier/app_names.py) is not nonsense.
+APP_ENTITIES = ("app", "other_app")
 NONSENSE = "nonsense"
 WORD = re.compile(r"[^\W\d_]+(?:['’][^\W\d_]+)*")
 LETTER_OR_DIGIT = re.compile(r"[^\W_]")
@@ -106,7 +108,8 @@ class NonsenseFallback(GraphComponent):
 
     def process(self, messages: list[Message]) -> list[Message]:
         for message in messages:
-            if is_nonsense(message.get(TEXT) or "", self._words):
+            names_an_app = any(entity.get("entity") in APP_ENTITIES for entity in message.get(ENTITIES) or [])
+            if not names_an_app and is_nonsense(message.get(TEXT) or "", self._words):
                 intent = message.get(INTENT) or {}
                 message.set(INTENT, {"name": FALLBACK_INTENT, "confidence": intent.get("confidence", 0.0)}, add_to_output=True)
                 message.set(NONSENSE, True, add_to_output=True)

@@ -39,6 +39,9 @@ from classifier.age import THIRTEEN_PLUS, UNDER_13, age_mention
         ("am in s1", UNDER_13),
         ("im in S3 btw", THIRTEEN_PLUS),
         ("im 10 yeers old", UNDER_13),
+        ("i am elevin", UNDER_13),
+        ("im twelv", UNDER_13),
+        ("im thurteen", THIRTEEN_PLUS),
     ],
 )
 def test_a_child_saying_their_age_or_school_year_gets_its_band(text, band):
@@ -64,6 +67,10 @@ def test_a_child_saying_their_age_or_school_year_gets_its_band(text, band):
         "my cousin has 9 years",
         "how do i block someone on ps5",
         "he is in s4",
+        "im fine",
+        "im tired of it",
+        "im thirsty",
+        "im seventh in the league",
     ],
 )
 def test_someone_elses_age_or_any_other_number_sets_nothing(text):

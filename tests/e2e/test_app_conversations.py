@@ -90,6 +90,15 @@ def test_what_about_on_another_app_gives_the_same_how_to_for_that_app(say, app):
     assert all(line in replies for line in steps(app, "private")), replies
 
 
+@pytest.mark.parametrize("follow_up", ["snap?", "k and snapchat", "thx, what about snap"])
+def test_an_app_named_on_its_own_after_a_how_to_gets_that_how_to_for_it(say, follow_up):
+    say("how do i stop strangers messaging me on tiktok")
+
+    replies = texts(say(follow_up))
+
+    assert all(line in replies for line in steps("snapchat", "strangers")), replies
+
+
 def test_after_a_disclosure_how_do_i_report_him_on_snap_gives_snapchat_s_steps_and_keeps_the_advice(say):
     disclosure = texts(say("a man i met on roblox keeps asking me for pics"))
     assert "not your fault" in disclosure
