@@ -14,7 +14,7 @@ from rasa_sdk import Action, Tracker
 from rasa_sdk.events import SlotSet
 from rasa_sdk.executor import CollectingDispatcher
 
-from actions.app_steps import FOLLOW_UP_INTENT, load_guide, plan, topic_for
+from actions.app_steps import AGE_INTENT, FOLLOW_UP_INTENT, load_guide, plan, topic_for
 
 APP_SLOT = "app"
 AGE_BAND_SLOT = "age_band"
@@ -43,6 +43,7 @@ class ActionGiveAppSteps(Action):
         named_apps = [app for app in entity_values(message, APP_SLOT) if app in guide.apps]
         unknown_apps = entity_values(message, "other_app")
         follow_up = intent == FOLLOW_UP_INTENT
+        age_told = intent == AGE_INTENT
         if named_apps:
             app = named_apps[0]
         elif unknown_apps or follow_up:
@@ -59,6 +60,7 @@ class ActionGiveAppSteps(Action):
             age_band=tracker.get_slot(AGE_BAND_SLOT),
             after_disclosure=tracker.get_slot(RISK_LEVEL_SLOT) not in (None, "none"),
             already_said=texts_said(tracker),
+            age_told=age_told,
         )
         for reply in replies:
             if reply.response:

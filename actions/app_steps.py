@@ -33,6 +33,9 @@ TOPIC_OF_INTENT = {
     "ask_app_minimum_age": AGE,
 }
 FOLLOW_UP_INTENT = "ask_same_for_app"
+# A child telling their age just after asking how old they must be for an app gets that answer
+# again, fitted to their age; otherwise a thank-you and the topics.
+AGE_INTENT = "inform_age"
 REPORT_WORDS = re.compile(r"\breport", re.IGNORECASE)
 # Said before the steps of a first question (not a follow-up), and after the steps.
 LEAD_IN = {PRIVATE: "utter_private_account_why"}
@@ -54,6 +57,7 @@ RESPONSES = (
     "utter_name_your_app",
     "utter_tell_trusted_adult",
     "utter_topic_menu",
+    "utter_age_noted",
     *LEAD_IN.values(),
     *(name for names in CLOSING.values() for name in names),
 )
@@ -130,6 +134,8 @@ def topic_for(intent: str | None, text: str, last_topic: str | None) -> str | No
     """The how-to the child is asking: the intent's, or for a follow-up the one asked last."""
     if intent == FOLLOW_UP_INTENT:
         return last_topic
+    if intent == AGE_INTENT:
+        return AGE if last_topic == AGE else None
     topic = TOPIC_OF_INTENT.get(intent or "")
     return block_or_report(text) if topic == BLOCK_AND_REPORT else topic
 
@@ -161,6 +167,7 @@ def plan(
     age_band: str | None = None,
     after_disclosure: bool = False,
     already_said: Iterable[str] = (),
+    age_told: bool = False,
 ) -> list[Reply]:
     """The messages that answer `topic` for the app.
 
@@ -169,8 +176,11 @@ def plan(
     said they are under 13 hears the app's minimum age and the suggestion to talk to a parent or
     carer first (once per conversation and app: `already_said` holds the texts sent so far), then
     the simplest steps. After a disclosure, blocking and reporting keep the disclosure's advice.
+    A child who only told their age (`age_told`) with no age question before is thanked.
     """
     app = guide.apps.get(app_key or "")
+    if topic is None and age_told:
+        return [Reply("utter_age_noted"), Reply("utter_topic_menu")]
     if topic is None:
         return [Reply("utter_ask_what_about_app", values={"app_name": app.name})] if app else [Reply("utter_topic_menu")]
 

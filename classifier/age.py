@@ -17,7 +17,7 @@ from rasa.engine.graph import ExecutionContext, GraphComponent
 from rasa.engine.recipes.default_recipe import DefaultV1Recipe
 from rasa.engine.storage.resource import Resource
 from rasa.engine.storage.storage import ModelStorage
-from rasa.shared.nlu.constants import ENTITIES, TEXT
+from rasa.shared.nlu.constants import ENTITIES, INTENT, INTENT_RANKING_KEY, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from symspellpy.editdistance import DistanceAlgorithm, EditDistance
 
@@ -181,4 +181,52 @@ class AgeExtractor(GraphComponent):
                 "extractor": self.__class__.__name__,
             }
             message.set(ENTITIES, [*(message.get(ENTITIES) or []), entity], add_to_output=True)
+        return messages
+
+
+# --- a question asked beside the age ---------------------------------------------------------------
+
+AGE_INTENT = "inform_age"
+# Words that go with telling one's age and ask nothing ("hi im 10 btw", "Dear bot, I am eleven").
+FILLER = set(
+    "i im i'm am me my age is a and so ok okay btw hi hey hello hiya dear bot yo yes yeah lol just only now "
+    "years year yrs yr old olds turned turning nearly almost next month week soon in the at".split()
+)
+WORDS = re.compile(r"[a-z0-9']+")
+# More words than this beside the age ask something too ("im 12 lol" does not).
+MOST_FILLER_FREE_WORDS = 1
+
+
+def asks_more_than_age(text: str, mention: AgeMention | None) -> bool:
+    """True when the message says more than the child's age: words left once the age and the
+    words that go with it are taken out ("I am eleven. Am I allowed WhatsApp?")."""
+    lower = text.lower()
+    if mention is not None:
+        lower = lower[: mention.start] + " " + lower[mention.end :]
+    rest = [word for word in WORDS.findall(lower) if word not in FILLER and not word.isdigit()]
+    return len(rest) > MOST_FILLER_FREE_WORDS
+
+
+@DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
+class AgeWithAQuestion(GraphComponent):
+    """"inform_age" means the child only told their age. When the message asks something too, the
+    classifier's next reading that is not "not understood" is taken: the age is kept anyway (the
+    `age_band` entity), and the question gets its answer."""
+
+    @classmethod
+    def create(
+        cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+    ) -> AgeWithAQuestion:
+        return cls()
+
+    def process(self, messages: list[Message]) -> list[Message]:
+        for message in messages:
+            intent = message.get(INTENT) or {}
+            text = message.get(TEXT) or ""
+            if intent.get("name") != AGE_INTENT or not asks_more_than_age(text, age_mention(text)):
+                continue
+            ranking = message.get(INTENT_RANKING_KEY) or []
+            other = next((entry for entry in ranking if entry.get("name") not in (AGE_INTENT, "nlu_fallback")), None)
+            if other is not None:
+                message.set(INTENT, {"name": other["name"], "confidence": other.get("confidence", 0.0)}, add_to_output=True)
         return messages

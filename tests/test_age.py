@@ -75,3 +75,21 @@ def test_a_child_saying_their_age_or_school_year_gets_its_band(text, band):
 )
 def test_someone_elses_age_or_any_other_number_sets_nothing(text):
     assert age_mention(text) is None
+
+
+@pytest.mark.parametrize(
+    ("text", "asks"),
+    [
+        ("im 10", False),
+        ("hi im 12 btw", False),
+        ("Dear bot, I am eleven years old.", False),
+        ("13 next month", False),
+        ("I am eleven years old. Am I allowed WhatsApp?", True),
+        ("im 11 how do i make my insta private", True),
+        ("im 9 and someone keeps adding me on roblox", True),
+    ],
+)
+def test_a_message_asking_more_than_the_age_is_told_apart_from_the_age_alone(text, asks):
+    from classifier.age import asks_more_than_age
+
+    assert asks_more_than_age(text, age_mention(text)) is asks

@@ -184,3 +184,20 @@ def test_every_answer_the_action_can_send_is_a_response_in_the_domain(domain):
     from actions.app_steps import RESPONSES
 
     assert set(RESPONSES) <= set(domain["responses"])
+
+
+async def test_telling_the_age_right_after_asking_how_old_gives_that_answer_for_the_age(dispatcher, domain):
+    tracker = conversation("im 12", "inform_age", slots={"app": "discord", "howto_topic": "age", "age_band": "under_13"})
+
+    _, sent = await answer(dispatcher, domain, tracker)
+
+    assert sent == [*steps("discord", "age", "simple"), "utter_talk_to_parent_before_joining"]
+
+
+async def test_telling_the_age_otherwise_is_thanked_and_the_topics_offered(dispatcher, domain):
+    tracker = conversation("im 12", "inform_age", slots={"app": "discord", "howto_topic": "block", "age_band": "under_13"})
+
+    events, sent = await answer(dispatcher, domain, tracker)
+
+    assert sent == ["utter_age_noted", "utter_topic_menu"]
+    assert SlotSet("howto_topic", "block") not in events  # nothing new was asked

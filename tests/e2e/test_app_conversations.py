@@ -34,32 +34,57 @@ def steps(app: str, topic: str, version: str = "full") -> list[str]:
     return [line.lower() for line in (answer.full if version == "full" else answer.simple)]
 
 
-# (kind, measure, floor) for each set: the worst of three seeds on 2026-12-05 (docs/apps.md, `make
-# eval-apps`) less about two conversations of noise. The model `make train` makes is seed 2611.
+# (kind, measure, floor) for each set: the worst of three seeds on 2026-12-05 with the final model
+# (docs/apps.md, `make eval-apps`) less about two conversations of noise. The model `make train`
+# makes is seed 2611.
 FLOORS = {
-    # chat-box typing: all right 97.3-98.7%, follow-ups 93.5-98.4%, age band 98.3-98.3%
+    # chat-box typing: all right 98.7-98.8%, follow-ups 98.4-98.9%, age band 98.3%
     "heldout_1.yml": [
-        ("all", "app_right", 0.96),
-        ("all", "all_right", 0.95),
-        ("follow_up", "all_right", 0.90),
+        ("all", "app_right", 0.97),
+        ("all", "all_right", 0.96),
+        ("follow_up", "all_right", 0.95),
         ("age", "band_right", 0.95),
         ("disclosure_report", "all_right", 0.92),
     ],
-    # spelling by sound, dictated run-ons, English as a second language: all right 85.3-86.8%
+    # spelling by sound, dictated run-ons, English as a second language: all right 88.4-89.1%
     "heldout_2.yml": [
-        ("all", "app_right", 0.83),
-        ("all", "all_right", 0.83),
-        ("follow_up", "all_right", 0.80),
+        ("all", "app_right", 0.86),
+        ("all", "all_right", 0.86),
+        ("follow_up", "all_right", 0.90),
         ("age", "band_right", 0.77),
         ("disclosure_report", "all_right", 0.86),
     ],
-    # autocorrect, dialect, dyslexic spelling, gaming chat (written after the last change): 92.1-93.2%
+    # autocorrect, dialect, dyslexic spelling, gaming chat: all right 95.8%
     "heldout_3.yml": [
-        ("all", "app_right", 0.91),
-        ("all", "all_right", 0.90),
-        ("follow_up", "all_right", 0.80),
-        ("age", "band_right", 0.88),
+        ("all", "app_right", 0.94),
+        ("all", "all_right", 0.93),
+        ("follow_up", "all_right", 0.88),
+        ("age", "band_right", 0.93),
         ("disclosure_report", "all_right", 0.91),
+    ],
+    # upset, formal, Welsh, Irish and West Indian British English: all right 90.1-90.6%, age 75.6%
+    "heldout_4.yml": [
+        ("all", "app_right", 0.90),
+        ("all", "all_right", 0.88),
+        ("follow_up", "all_right", 0.89),
+        ("age", "band_right", 0.75),
+        ("disclosure_report", "all_right", 0.91),
+    ],
+    # young people's words as quoted in public sources: all right 95.3-95.8%, age 79.1-80.6%
+    "heldout_5.yml": [
+        ("all", "app_right", 0.93),
+        ("all", "all_right", 0.93),
+        ("follow_up", "all_right", 0.95),
+        ("age", "band_right", 0.86),
+        ("disclosure_report", "all_right", 0.92),
+    ],
+    # children aged 9 to 12 speaking, 71 of 186 about age: all right 81.7-83.3%, age only 59.2-62.0%
+    "heldout_6.yml": [
+        ("all", "app_right", 0.81),
+        ("all", "all_right", 0.79),
+        ("follow_up", "all_right", 0.95),
+        ("age", "band_right", 0.67),
+        ("disclosure_report", "all_right", 0.88),
     ],
 }
 
