@@ -92,6 +92,11 @@ class Guide:
     apps: Mapping[str, App]
     general: Mapping[str, Steps]
 
+    def lines(self, app: str | None, topic: str, version: str = "full") -> list[str]:
+        """The messages of one answer: an app's, or the general one for None or "none"."""
+        answer = self.apps[app].answers[topic] if app in self.apps else self.general[topic]
+        return list(answer.full if version == "full" else answer.simple)
+
 
 def _steps(answer: Mapping[str, Any], sources: Mapping[str, Source]) -> Steps:
     return Steps(

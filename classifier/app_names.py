@@ -23,8 +23,9 @@ from rasa.engine.storage.storage import ModelStorage
 from rasa.shared.nlu.constants import ENTITIES, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
-from spacy.util import load_language_data, registry
 from symspellpy.editdistance import DistanceAlgorithm, EditDistance
+
+from safeguarding.normalising import english_word_scores
 
 APP, OTHER_APP = "app", "other_app"
 TOKEN = re.compile(r"[a-z0-9]+")
@@ -134,8 +135,7 @@ class AppNameSpellings(GraphComponent):
                 elif table.get("name") == OTHER_APP:
                     others.add(joined)
         apps = set(names.values())
-        table = load_language_data(registry.lookups.get("en")["lexeme_prob"])
-        english = {w for w, score in table.items() if score >= ENGLISH and WORD.fullmatch(w)} - set(names) - apps
+        english = {w for w, score in english_word_scores().items() if score >= ENGLISH and WORD.fullmatch(w)} - set(names) - apps
         known = {w.lower() for e in training_data.training_examples for w in WORD.findall(e.get(TEXT) or "")} - others
         with self._model_storage.write_to(self._resource) as directory:
             (directory / FILE).write_text(json.dumps({"names": names, "english": sorted(english), "known": sorted(known)}))

@@ -26,7 +26,8 @@ from rasa.shared.nlu.constants import ENTITIES, INTENT, TEXT
 from rasa.shared.nlu.training_data.message import Message
 from rasa.shared.nlu.training_data.training_data import TrainingData
 from spacy.lang.en import English
-from spacy.util import load_language_data, registry
+
+from safeguarding.normalising import english_word_scores
 
 FALLBACK_INTENT = "nlu_fallback"
 # A message naming an app ("snpachat??", found by classifier/app_names.py) is not nonsense.
@@ -55,8 +56,7 @@ def is_nonsense(text: str, known_words: Collection[str]) -> bool:
 def known_words(training_data: TrainingData) -> set[str]:
     """English words commoner than RAREST, every word of the training data and its lookup tables,
     and the contractions spaCy's tokenizer knows ("dont", "itll")."""
-    table = load_language_data(registry.lookups.get("en")["lexeme_prob"])
-    words = {word for word, score in table.items() if score >= RAREST and WORD.fullmatch(word)}
+    words = {word for word, score in english_word_scores().items() if score >= RAREST and WORD.fullmatch(word)}
     for example in training_data.training_examples:
         words.update(word.lower() for word in WORD.findall(example.get(TEXT) or ""))
     for table in training_data.lookup_tables:

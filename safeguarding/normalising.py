@@ -13,6 +13,7 @@ Only the text the NLU reads changes: the tracker keeps what the child typed.
 
 from __future__ import annotations
 
+import functools
 import itertools
 import json
 import math
@@ -136,6 +137,14 @@ def correct_spelling(text: str, frequency: Mapping[str, float], index: SymSpell)
     return WORD_WITH_APOSTROPHES.sub(lambda match: correct_word(match.group(0), frequency, index), text)
 
 
+@functools.cache
+def english_word_scores() -> Mapping[str, float]:
+    """spaCy's English word table (log probabilities from spacy-lookups-data, 1M strings), read
+    once per process: three components train on it (this one, classifier/nonsense.py and
+    classifier/app_names.py), each keeping the words it needs."""
+    return load_language_data(registry.lookups.get("en")["lexeme_prob"])
+
+
 # Rasa glue below; the functions above are the logic (tests/test_normalising.py).
 
 FREQUENCY_FILE = "frequency.json"
@@ -187,10 +196,9 @@ class NormaliseTyping(GraphComponent):
 
     def train(self, training_data: TrainingData) -> Resource:
         # The table spaCy's English lexemes read their `prob` from (srsly JSON, 1M entries).
-        table = load_language_data(registry.lookups.get("en")["lexeme_prob"])
         frequency = {
             word: score
-            for word, score in table.items()
+            for word, score in english_word_scores().items()
             if score >= RAREST and WORD.fullmatch(word) and word.islower()
         }
         for example in training_data.training_examples:

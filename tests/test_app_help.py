@@ -45,9 +45,7 @@ async def answer(dispatcher, domain, tracker: Tracker) -> tuple[list[dict[str, A
     return events, sent
 
 
-def steps(app: str, topic: str, version: str = "full") -> list[str]:
-    answer = GUIDE.apps[app].answers[topic]
-    return list(answer.full if version == "full" else answer.simple)
+steps = GUIDE.lines
 
 
 def contains_in_order(sent: list[str], lines: list[str]) -> bool:

@@ -22,9 +22,7 @@ def conversation(app: str, topic: str, age_band: str = "none", kind: str = "app"
     return {"kind": kind, "turns": ["..."], "expect": {"app": app, "topic": topic, "age_band": age_band}}
 
 
-def steps(app: str, topic: str, version: str = "full") -> list[str]:
-    answer = GUIDE.apps[app].answers[topic] if app != "none" else GUIDE.general[topic]
-    return list(answer.full if version == "full" else answer.simple)
+steps = GUIDE.lines
 
 
 def test_the_right_app_how_to_and_version_is_all_right():

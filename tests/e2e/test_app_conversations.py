@@ -30,8 +30,8 @@ def said(name: str) -> str:
 
 
 def steps(app: str, topic: str, version: str = "full") -> list[str]:
-    answer = GUIDE.apps[app].answers[topic]
-    return [line.lower() for line in (answer.full if version == "full" else answer.simple)]
+    """The answer's messages as `texts` gives the replies: lower case."""
+    return [line.lower() for line in GUIDE.lines(app, topic, version)]
 
 
 # (kind, measure, floor) for each set: the worst of three seeds on 2026-12-05 with the final model
