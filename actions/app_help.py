@@ -23,7 +23,11 @@ RISK_LEVEL_SLOT = "risk_level"
 
 
 def entity_values(latest_message: dict[str, Any], entity: str) -> list[str]:
-    return [e["value"] for e in latest_message.get("entities") or [] if e.get("entity") == entity and e.get("value")]
+    return [
+        e["value"]
+        for e in latest_message.get("entities") or []
+        if e.get("entity") == entity and e.get("value")
+    ]
 
 
 def texts_said(tracker: Tracker) -> list[str]:

@@ -61,7 +61,9 @@ RESPONSES = (
     *LEAD_IN.values(),
     *(name for names in CLOSING.values() for name in names),
 )
-BLOCK_WORDS = re.compile(r"\b(?:block|blok|unfriend|unadd|mute|remove|delete\s+(?:him|her|them))", re.IGNORECASE)
+BLOCK_WORDS = re.compile(
+    r"\b(?:block|blok|unfriend|unadd|mute|remove|delete\s+(?:him|her|them))", re.IGNORECASE
+)
 
 
 @dataclass(frozen=True)
@@ -111,12 +113,17 @@ def read_guide(data: Mapping[str, Any]) -> Guide:
     apps = {}
     for key, app in (data.get("apps") or {}).items():
         sources = {
-            source_id: Source(str(s.get("title")), str(s.get("url")), str(s.get("checked")), str(s.get("read")))
+            source_id: Source(
+                str(s.get("title")), str(s.get("url")), str(s.get("checked")), str(s.get("read"))
+            )
             for source_id, s in (app.get("sources") or {}).items()
         }
         answers = {topic: _steps(answer, sources) for topic, answer in (app.get("answers") or {}).items()}
         apps[key] = App(key, app["name"], app.get("minimum_age"), answers)
-    general = {topic: _steps(answer, {}) for topic, answer in ((data.get("general") or {}).get("answers") or {}).items()}
+    general = {
+        topic: _steps(answer, {})
+        for topic, answer in ((data.get("general") or {}).get("answers") or {}).items()
+    }
     return Guide(apps, general)
 
 
@@ -126,7 +133,7 @@ def load_guide(path: Path = STEPS_FILE) -> Guide:
 
 
 def block_or_report(text: str) -> str:
-    """"how do i report him" asks to report, "how do i block them" to block; both or neither, both."""
+    """ "how do i report him" asks to report, "how do i block them" to block; both or neither, both."""
     report, block = bool(REPORT_WORDS.search(text)), bool(BLOCK_WORDS.search(text))
     if report and not block:
         return REPORT
@@ -187,7 +194,11 @@ def plan(
     if topic is None and age_told:
         return [Reply("utter_age_noted"), Reply("utter_topic_menu")]
     if topic is None:
-        return [Reply("utter_ask_what_about_app", values={"app_name": app.name})] if app else [Reply("utter_topic_menu")]
+        return (
+            [Reply("utter_ask_what_about_app", values={"app_name": app.name})]
+            if app
+            else [Reply("utter_topic_menu")]
+        )
 
     under_13 = age_band == UNDER_13
     answers = app.answers if app else guide.general
@@ -202,7 +213,11 @@ def plan(
             replies += _texts(age_lines)
             replies.append(Reply("utter_talk_to_parent_before_joining"))
     if topic != AGE:
-        replies.append(Reply("utter_app_steps_intro", values={"app_name": app.name}) if app else Reply("utter_general_steps_intro"))
+        replies.append(
+            Reply("utter_app_steps_intro", values={"app_name": app.name})
+            if app
+            else Reply("utter_general_steps_intro")
+        )
         for part in _parts(topic):
             replies += _texts(answers[part].simple if under_13 else answers[part].full)
     elif not under_13:

@@ -58,24 +58,75 @@ AGE_PATTERNS = [
     # "I turn 13 next month", "i'll be 13 soon", "turning 13 in may": not 13 yet.
     re.compile(
         r"\b(?:i\s+turn|i\s*['’]?\s*ll\s+be|i\s+will\s+be|(?:i\s*['’]?\s*m\s+|im\s+)?turning)\s+"
-        + NUMBER + r"\b(?P<future_turning>)"
+        + NUMBER
+        + r"\b(?P<future_turning>)"
     ),
     # "i just turned 13", "turned 12 last week": that age now.
     re.compile(r"\b(?:i\s+)?(?:just\s+)?turned\s+" + NUMBER + r"\b"),
     # "im 10", "i'm nearly 13", "I am 12 years old", "me 11".
-    re.compile(FIRST_PERSON + r"(?:only\s+|just\s+|now\s+|actually\s+)?" + NOT_YET + NUMBER + r"\b" + NOT_AN_AGE + YEARS_OLD + r"(?:" + FUTURE + r")?"),
+    re.compile(
+        FIRST_PERSON
+        + r"(?:only\s+|just\s+|now\s+|actually\s+)?"
+        + NOT_YET
+        + NUMBER
+        + r"\b"
+        + NOT_AN_AGE
+        + YEARS_OLD
+        + r"(?:"
+        + FUTURE
+        + r")?"
+    ),
     # "I have 12 years": how many children who learnt English after another language say it.
     re.compile(r"\bi\s+(?:have|got|has)\s+" + NUMBER + r"\s+" + YEARS + r"\b"),
     # "13 next month", "12 years old btw", "nearly 12", "age 15": at the start of a clause.
-    re.compile(CLAUSE_START + r"(?:(?:my\s+)?age\s*(?:is\s*)?:?\s*|aged\s+)?" + NOT_YET + NUMBER + r"\b" + NOT_AN_AGE + YEARS_OLD + r"(?:" + FUTURE + r"|(?=\s*(?:$|[.!?,]|and\b|btw\b|here\b|if\b|so\b|lol\b)))"),
+    re.compile(
+        CLAUSE_START
+        + r"(?:(?:my\s+)?age\s*(?:is\s*)?:?\s*|aged\s+)?"
+        + NOT_YET
+        + NUMBER
+        + r"\b"
+        + NOT_AN_AGE
+        + YEARS_OLD
+        + r"(?:"
+        + FUTURE
+        + r"|(?=\s*(?:$|[.!?,]|and\b|btw\b|here\b|if\b|so\b|lol\b)))"
+    ),
 ]
 # UK school years ("i'm in year 6", "yr 8", "y9 here"), Scottish ones ("P7", "S1") and US grades
 # ("im in 6th grade").
 SCHOOL_PATTERNS = [
-    re.compile(r"(?:" + FIRST_PERSON + r"(?:in\s+)?|" + CLAUSE_START + r"(?:in\s+)?)" + HEDGE + r"(?:year|yr|y)\s*" + NUMBER + r"\b(?!\s*(?:old|olds))"),
-    re.compile(r"(?:" + FIRST_PERSON + r"(?:in\s+)?|" + CLAUSE_START + r"(?:in\s+)?)(?P<grade>\d{1,2})(?:st|nd|rd|th)\s+grade\b"),
-    re.compile(r"(?:" + FIRST_PERSON + r"(?:in\s+)?|" + CLAUSE_START + r"(?:in\s+)?)(?:p|primary\s*)(?P<primary>[1-7])\b"),
-    re.compile(r"(?:" + FIRST_PERSON + r"(?:in\s+)?|" + CLAUSE_START + r"(?:in\s+)?)(?:s|secondary\s*)(?P<secondary>[1-6])\b"),
+    re.compile(
+        r"(?:"
+        + FIRST_PERSON
+        + r"(?:in\s+)?|"
+        + CLAUSE_START
+        + r"(?:in\s+)?)"
+        + HEDGE
+        + r"(?:year|yr|y)\s*"
+        + NUMBER
+        + r"\b(?!\s*(?:old|olds))"
+    ),
+    re.compile(
+        r"(?:"
+        + FIRST_PERSON
+        + r"(?:in\s+)?|"
+        + CLAUSE_START
+        + r"(?:in\s+)?)(?P<grade>\d{1,2})(?:st|nd|rd|th)\s+grade\b"
+    ),
+    re.compile(
+        r"(?:"
+        + FIRST_PERSON
+        + r"(?:in\s+)?|"
+        + CLAUSE_START
+        + r"(?:in\s+)?)(?:p|primary\s*)(?P<primary>[1-7])\b"
+    ),
+    re.compile(
+        r"(?:"
+        + FIRST_PERSON
+        + r"(?:in\s+)?|"
+        + CLAUSE_START
+        + r"(?:in\s+)?)(?:s|secondary\s*)(?P<secondary>[1-6])\b"
+    ),
 ]
 # Year 8 is ages 12 to 13 in England: most of it is under 13, and the simpler answer is the safer one.
 LAST_SCHOOL_YEAR_UNDER_13 = 8
@@ -134,7 +185,11 @@ def age_mention(text: str) -> AgeMention | None:
             groups = match.groupdict()
             if groups.get("primary") or groups.get("secondary"):
                 year = int(groups.get("primary") or groups["secondary"])
-                band = UNDER_13 if groups.get("primary") or year <= LAST_SECONDARY_YEAR_UNDER_13 else THIRTEEN_PLUS
+                band = (
+                    UNDER_13
+                    if groups.get("primary") or year <= LAST_SECONDARY_YEAR_UNDER_13
+                    else THIRTEEN_PLUS
+                )
                 group = "primary" if groups.get("primary") else "secondary"
                 found.append(AgeMention(band, match.start(group), match.end(), school_year=year))
                 break
@@ -209,13 +264,17 @@ def asks_more_than_age(text: str, mention: AgeMention | None) -> bool:
 
 @DefaultV1Recipe.register([DefaultV1Recipe.ComponentType.INTENT_CLASSIFIER], is_trainable=False)
 class AgeWithAQuestion(GraphComponent):
-    """"inform_age" means the child only told their age. When the message asks something too, the
+    """ "inform_age" means the child only told their age. When the message asks something too, the
     classifier's next reading that is not "not understood" is taken: the age is kept anyway (the
     `age_band` entity), and the question gets its answer."""
 
     @classmethod
     def create(
-        cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
     ) -> AgeWithAQuestion:
         return cls()
 
@@ -226,7 +285,13 @@ class AgeWithAQuestion(GraphComponent):
             if intent.get("name") != AGE_INTENT or not asks_more_than_age(text, age_mention(text)):
                 continue
             ranking = message.get(INTENT_RANKING_KEY) or []
-            other = next((entry for entry in ranking if entry.get("name") not in (AGE_INTENT, "nlu_fallback")), None)
+            other = next(
+                (entry for entry in ranking if entry.get("name") not in (AGE_INTENT, "nlu_fallback")), None
+            )
             if other is not None:
-                message.set(INTENT, {"name": other["name"], "confidence": other.get("confidence", 0.0)}, add_to_output=True)
+                message.set(
+                    INTENT,
+                    {"name": other["name"], "confidence": other.get("confidence", 0.0)},
+                    add_to_output=True,
+                )
         return messages

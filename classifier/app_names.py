@@ -4,9 +4,10 @@ split in two ("snap chat"), or an app the bot has never heard of ("how do i bloc
 RegexEntityExtractor finds the names in data/nlu/apps.yml exactly. When it found none, this
 looks again: a word, or two words run together, that is no common English word and is at most
 one letter off an app's name (two for a word of eight letters or more; the first letter right,
-and letters that sound alike counted as one) is that app; failing that, a word after "on", "in" or "for" that is no English word and
-no word of the training data is an app the bot has no steps for (`other_app`), so the bot says
-it does not know that app rather than giving the steps of the app named before.
+and letters that sound alike counted as one) is that app; failing that, a word after "on", "in"
+or "for" that is no English word and no word of the training data is an app the bot has no
+steps for (`other_app`), so the bot says it does not know that app rather than giving the steps
+of the app named before.
 """
 
 from __future__ import annotations
@@ -31,7 +32,9 @@ APP, OTHER_APP = "app", "other_app"
 TOKEN = re.compile(r"[a-z0-9]+")
 WORD = re.compile(r"[^\W\d_]+")
 # A word after one of these, near the end of a question, is where children name the app.
-PLACE = re.compile(r"\b(?:on|in|for|with|using|via|thru|through)\s+(?:my\s+|the\s+|ur\s+|your\s+|a\s+)?([a-z][a-z0-9]{3,})\b")
+PLACE = re.compile(
+    r"\b(?:on|in|for|with|using|via|thru|through)\s+(?:my\s+|the\s+|ur\s+|your\s+|a\s+)?([a-z][a-z0-9]{3,})\b"
+)
 # Commoner than this in spaCy's English word table is an English word, never read as an app
 # ("discard" is one letter from "discord", "instant" two from "insta").
 ENGLISH = -15.0
@@ -62,7 +65,10 @@ def nearest_app(candidate: str, names: Mapping[str, str]) -> str | None:
     for name, app in names.items():
         if name[0] != candidate[0] or abs(len(name) - len(candidate)) > slips:
             continue
-        distances = [_distance.compare(candidate, name, slips), _distance.compare(sound_key(candidate), sound_key(name), slips)]
+        distances = [
+            _distance.compare(candidate, name, slips),
+            _distance.compare(sound_key(candidate), sound_key(name), slips),
+        ]
         distance = min((d for d in distances if d >= 0), default=-1)
         if 0 <= distance <= slips and (best_distance is None or distance < best_distance):
             best, best_distance = app, distance
@@ -100,7 +106,11 @@ class AppNameSpellings(GraphComponent):
 
     @classmethod
     def create(
-        cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
     ) -> AppNameSpellings:
         return cls(model_storage, resource, {}, set(), set())
 
@@ -118,7 +128,12 @@ class AppNameSpellings(GraphComponent):
         return cls(model_storage, resource, saved["names"], set(saved["english"]), set(saved["known"]))
 
     def __init__(
-        self, model_storage: ModelStorage, resource: Resource, names: dict[str, str], english: set[str], known: set[str]
+        self,
+        model_storage: ModelStorage,
+        resource: Resource,
+        names: dict[str, str],
+        english: set[str],
+        known: set[str],
     ) -> None:
         self._model_storage, self._resource = model_storage, resource
         self._names, self._english, self._known = names, english, known
@@ -135,10 +150,18 @@ class AppNameSpellings(GraphComponent):
                 elif table.get("name") == OTHER_APP:
                     others.add(joined)
         apps = set(names.values())
-        english = {w for w, score in english_word_scores().items() if score >= ENGLISH and WORD.fullmatch(w)} - set(names) - apps
-        known = {w.lower() for e in training_data.training_examples for w in WORD.findall(e.get(TEXT) or "")} - others
+        english = (
+            {w for w, score in english_word_scores().items() if score >= ENGLISH and WORD.fullmatch(w)}
+            - set(names)
+            - apps
+        )
+        known = {
+            w.lower() for e in training_data.training_examples for w in WORD.findall(e.get(TEXT) or "")
+        } - others
         with self._model_storage.write_to(self._resource) as directory:
-            (directory / FILE).write_text(json.dumps({"names": names, "english": sorted(english), "known": sorted(known)}))
+            (directory / FILE).write_text(
+                json.dumps({"names": names, "english": sorted(english), "known": sorted(known)})
+            )
         return self._resource
 
     def process(self, messages: list[Message]) -> list[Message]:

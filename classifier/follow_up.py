@@ -41,7 +41,11 @@ class AppOnItsOwn(GraphComponent):
 
     @classmethod
     def create(
-        cls, config: dict[str, Any], model_storage: ModelStorage, resource: Resource, execution_context: ExecutionContext
+        cls,
+        config: dict[str, Any],
+        model_storage: ModelStorage,
+        resource: Resource,
+        execution_context: ExecutionContext,
     ) -> AppOnItsOwn:
         return cls()
 
@@ -49,5 +53,9 @@ class AppOnItsOwn(GraphComponent):
         for message in messages:
             intent = message.get(INTENT) or {}
             if is_app_on_its_own(message.get(TEXT) or "", intent.get("name"), message.get(ENTITIES) or []):
-                message.set(INTENT, {"name": FOLLOW_UP_INTENT, "confidence": intent.get("confidence", 0.0)}, add_to_output=True)
+                message.set(
+                    INTENT,
+                    {"name": FOLLOW_UP_INTENT, "confidence": intent.get("confidence", 0.0)},
+                    add_to_output=True,
+                )
         return messages

@@ -56,7 +56,9 @@ def is_nonsense(text: str, known_words: Collection[str]) -> bool:
 def known_words(training_data: TrainingData) -> set[str]:
     """English words commoner than RAREST, every word of the training data and its lookup tables,
     and the contractions spaCy's tokenizer knows ("dont", "itll")."""
-    words = {word for word, score in english_word_scores().items() if score >= RAREST and WORD.fullmatch(word)}
+    words = {
+        word for word, score in english_word_scores().items() if score >= RAREST and WORD.fullmatch(word)
+    }
     for example in training_data.training_examples:
         words.update(word.lower() for word in WORD.findall(example.get(TEXT) or ""))
     for table in training_data.lookup_tables:
@@ -111,6 +113,10 @@ class NonsenseFallback(GraphComponent):
             names_an_app = any(entity.get("entity") in APP_ENTITIES for entity in message.get(ENTITIES) or [])
             if not names_an_app and is_nonsense(message.get(TEXT) or "", self._words):
                 intent = message.get(INTENT) or {}
-                message.set(INTENT, {"name": FALLBACK_INTENT, "confidence": intent.get("confidence", 0.0)}, add_to_output=True)
+                message.set(
+                    INTENT,
+                    {"name": FALLBACK_INTENT, "confidence": intent.get("confidence", 0.0)},
+                    add_to_output=True,
+                )
                 message.set(NONSENSE, True, add_to_output=True)
         return messages

@@ -336,9 +336,13 @@ def app_steps_problems(steps: dict[str, Any], path: str) -> tuple[list[Problem],
             source = source or {}
             for field in ("title", "url"):
                 if not str(source.get(field) or "").strip():
-                    problems.append(Problem(path, item, f"has no `{field}`: name the help page it was written from"))
+                    problems.append(
+                        Problem(path, item, f"has no `{field}`: name the help page it was written from")
+                    )
             if not ISO_DATE.match(str(source.get("checked") or "")):
-                problems.append(Problem(path, item, "has no `checked` date (YYYY-MM-DD): say when the page was read"))
+                problems.append(
+                    Problem(path, item, "has no `checked` date (YYYY-MM-DD): say when the page was read")
+                )
             if source.get("read") not in SOURCE_READ:
                 problems.append(Problem(path, item, f"`read` must be one of {', '.join(SOURCE_READ)}"))
             links += [Link(url, path, item) for url in links_in(str(source.get("url") or ""))]
@@ -346,14 +350,24 @@ def app_steps_problems(steps: dict[str, Any], path: str) -> tuple[list[Problem],
         for topic in APP_TOPICS:
             answer = answers.get(topic)
             if not answer:
-                problems.append(Problem(path, prefix, f"has no `{topic}` answer: every app needs all of {', '.join(APP_TOPICS)}"))
+                problems.append(
+                    Problem(
+                        path,
+                        prefix,
+                        f"has no `{topic}` answer: every app needs all of {', '.join(APP_TOPICS)}",
+                    )
+                )
                 continue
             for version in ("full", "simple"):
                 if not answer.get(version):
                     problems.append(Problem(path, f"{prefix}.{topic}", f"has no `{version}` steps"))
             if needs_sources and answer.get("source") not in sources:
                 problems.append(
-                    Problem(path, f"{prefix}.{topic}", "names no source from the app's `sources`: say which help page it came from")
+                    Problem(
+                        path,
+                        f"{prefix}.{topic}",
+                        "names no source from the app's `sources`: say which help page it came from",
+                    )
                 )
     return problems, links
 
@@ -366,10 +380,16 @@ def apps_not_in_nlu(steps: dict[str, Any], root: Path, path: str) -> list[Proble
     named = set(data.entity_synonyms.values())
     for table in data.lookup_tables:
         if table.get("name") == "app":
-            named |= {str(element).lower() for element in table.get("elements") or []} & set(steps.get("apps") or {})
+            named |= {str(element).lower() for element in table.get("elements") or []} & set(
+                steps.get("apps") or {}
+            )
     apps = set(steps.get("apps") or {})
     problems = [
-        Problem(path, f"apps.{key}", "is no `app` synonym in data/nlu/apps.yml: add one, or children cannot name it")
+        Problem(
+            path,
+            f"apps.{key}",
+            "is no `app` synonym in data/nlu/apps.yml: add one, or children cannot name it",
+        )
         for key in sorted(apps - named)
     ]
     synonyms_of_apps = {value for name, value in data.entity_synonyms.items()}

@@ -65,7 +65,10 @@ def step_index(guide: Guide) -> dict[str, set[tuple[str, str, str]]]:
 
 
 def read_answer(
-    reply_texts: Iterable[str], index: Mapping[str, set[tuple[str, str, str]]], parent_line: str, trusted_adult_line: str
+    reply_texts: Iterable[str],
+    index: Mapping[str, set[tuple[str, str, str]]],
+    parent_line: str,
+    trusted_adult_line: str,
 ) -> Answer:
     """What the replies held. A line several apps share ("Tap Block.") says nothing about the app,
     and one several how-tos share nothing about the how-to, so each is read from the lines that
@@ -151,7 +154,9 @@ def evaluate(
         replies: list[dict[str, Any]] = []
         for turn in conversation["turns"]:
             replies = send(sender, turn)
-        answer = read_answer((reply.get("text") or "" for reply in replies), index, parent_line, trusted_adult_line)
+        answer = read_answer(
+            (reply.get("text") or "" for reply in replies), index, parent_line, trusted_adult_line
+        )
         results.append(judge(conversation, answer))
     return results
 
@@ -175,7 +180,9 @@ def shares(results: list[Result]) -> dict[str, dict[str, Any]]:
 
 def rest_sender(base_url: str) -> Callable[[str, str], list[dict[str, Any]]]:
     def send(sender: str, text: str) -> list[dict[str, Any]]:
-        response = requests.post(f"{base_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60)
+        response = requests.post(
+            f"{base_url}/webhooks/rest/webhook", json={"sender": sender, "message": text}, timeout=60
+        )
         response.raise_for_status()
         return response.json()
 
@@ -197,7 +204,9 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--out", type=Path, default=ROOT / "results" / "app_conversations.json")
     arguments = parser.parse_args(argv)
     results = evaluate(
-        rest_sender(arguments.rasa_url.rstrip("/")), sorted(HELD_OUT.glob("heldout_*.yml")), trained_on=training_texts()
+        rest_sender(arguments.rasa_url.rstrip("/")),
+        sorted(HELD_OUT.glob("heldout_*.yml")),
+        trained_on=training_texts(),
     )
     table = shares(results)
     print_table(table)

@@ -64,10 +64,16 @@ def measure(model: Path) -> dict[str, object]:
 
         def parse(text: str) -> dict:
             url = f"{settings.rasa_url}/model/parse"
-            return requests.post(url, params={"token": settings.auth_token}, json={"text": text}, timeout=30).json()
+            return requests.post(
+                url, params={"token": settings.auth_token}, json={"text": text}, timeout=30
+            ).json()
 
-        figures["nonsense_caught"] = sum(parse(t)["intent"]["name"] == "nlu_fallback" for t in nonsense["nonsense"]) / len(nonsense["nonsense"])
-        figures["meaningful_marked_nonsense"] = sum(bool(parse(t).get("nonsense")) for t in nonsense["meaningful"]) / len(nonsense["meaningful"])
+        figures["nonsense_caught"] = sum(
+            parse(t)["intent"]["name"] == "nlu_fallback" for t in nonsense["nonsense"]
+        ) / len(nonsense["nonsense"])
+        figures["meaningful_marked_nonsense"] = sum(
+            bool(parse(t).get("nonsense")) for t in nonsense["meaningful"]
+        ) / len(nonsense["meaningful"])
     return figures
 
 

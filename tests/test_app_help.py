@@ -31,7 +31,10 @@ def conversation(
         sender_id="test-child",
         slots=slots,
         latest_message=latest,
-        events=[*({"event": "bot", "text": line} for line in said), {"event": "user", "text": text, "parse_data": latest}],
+        events=[
+            *({"event": "bot", "text": line} for line in said),
+            {"event": "user", "text": text, "parse_data": latest},
+        ],
         paused=False,
         followup_action=None,
         active_loop={},
@@ -55,7 +58,9 @@ def contains_in_order(sent: list[str], lines: list[str]) -> bool:
 
 async def test_a_how_to_naming_an_app_gets_that_app_s_steps_and_remembers_both(dispatcher, domain):
     events, sent = await answer(
-        dispatcher, domain, conversation("how do i make my tiktok private", "ask_make_account_private", apps=("tiktok",))
+        dispatcher,
+        domain,
+        conversation("how do i make my tiktok private", "ask_make_account_private", apps=("tiktok",)),
     )
 
     assert sent[0] == "utter_private_account_why"
@@ -66,7 +71,9 @@ async def test_a_how_to_naming_an_app_gets_that_app_s_steps_and_remembers_both(d
 
 
 async def test_what_about_another_app_gives_the_last_how_to_for_it(dispatcher, domain):
-    tracker = conversation("and on snap?", "ask_same_for_app", apps=("snapchat",), slots={"howto_topic": "strangers"})
+    tracker = conversation(
+        "and on snap?", "ask_same_for_app", apps=("snapchat",), slots={"howto_topic": "strangers"}
+    )
 
     events, sent = await answer(dispatcher, domain, tracker)
 
@@ -86,10 +93,18 @@ async def test_a_question_without_an_app_uses_the_app_named_earlier(dispatcher, 
 @pytest.mark.parametrize(
     ("tracker", "says_not_known"),
     [
-        (conversation("and on bereal?", "ask_same_for_app", slots={"app": "tiktok", "howto_topic": "private"}), True),
         (
             conversation(
-                "how do i make my bereal private", "ask_make_account_private", other_apps=("bereal",), slots={"app": "tiktok"}
+                "and on bereal?", "ask_same_for_app", slots={"app": "tiktok", "howto_topic": "private"}
+            ),
+            True,
+        ),
+        (
+            conversation(
+                "how do i make my bereal private",
+                "ask_make_account_private",
+                other_apps=("bereal",),
+                slots={"app": "tiktok"},
             ),
             True,
         ),
@@ -109,17 +124,30 @@ async def test_an_app_without_steps_gets_the_general_steps_and_the_earlier_app_i
         assert sent[-1] == "utter_name_your_app"
 
 
-async def test_a_child_under_13_hears_the_minimum_age_and_to_talk_to_a_parent_then_the_simplest_steps(dispatcher, domain):
+async def test_a_child_under_13_hears_the_minimum_age_and_to_talk_to_a_parent_then_the_simplest_steps(
+    dispatcher, domain
+):
     tracker = conversation(
-        "how do i block someone on insta", "ask_block_and_report", apps=("instagram",), slots={"age_band": "under_13"}
+        "how do i block someone on insta",
+        "ask_block_and_report",
+        apps=("instagram",),
+        slots={"age_band": "under_13"},
     )
 
     _, sent = await answer(dispatcher, domain, tracker)
 
-    assert contains_in_order(sent, [*steps("instagram", "age", "simple"), "utter_talk_to_parent_before_joining"])
+    assert contains_in_order(
+        sent, [*steps("instagram", "age", "simple"), "utter_talk_to_parent_before_joining"]
+    )
     assert contains_in_order(sent, steps("instagram", "block", "simple"))
-    assert sent.index("utter_talk_to_parent_before_joining") < sent.index(steps("instagram", "block", "simple")[0])
-    assert not any(line in sent for line in steps("instagram", "block") if line not in steps("instagram", "block", "simple"))
+    assert sent.index("utter_talk_to_parent_before_joining") < sent.index(
+        steps("instagram", "block", "simple")[0]
+    )
+    assert not any(
+        line in sent
+        for line in steps("instagram", "block")
+        if line not in steps("instagram", "block", "simple")
+    )
 
 
 async def test_the_minimum_age_is_said_once_per_app_not_before_every_answer(dispatcher, domain):
@@ -139,7 +167,9 @@ async def test_the_minimum_age_is_said_once_per_app_not_before_every_answer(disp
 
 @pytest.mark.parametrize("age_band", [None, "13_plus"])
 async def test_thirteen_and_over_or_an_age_not_told_hears_the_fuller_steps(dispatcher, domain, age_band):
-    tracker = conversation("how old for discord", "ask_app_minimum_age", apps=("discord",), slots={"age_band": age_band})
+    tracker = conversation(
+        "how old for discord", "ask_app_minimum_age", apps=("discord",), slots={"age_band": age_band}
+    )
 
     _, sent = await answer(dispatcher, domain, tracker)
 
@@ -148,18 +178,27 @@ async def test_thirteen_and_over_or_an_age_not_told_hears_the_fuller_steps(dispa
 
 async def test_reporting_after_a_disclosure_keeps_the_disclosure_advice(dispatcher, domain):
     tracker = conversation(
-        "how do i report him on snap", "ask_block_and_report", apps=("snapchat",), slots={"risk_level": "sexual_exploitation"}
+        "how do i report him on snap",
+        "ask_block_and_report",
+        apps=("snapchat",),
+        slots={"risk_level": "sexual_exploitation"},
     )
 
     _, sent = await answer(dispatcher, domain, tracker)
 
     assert contains_in_order(sent, steps("snapchat", "report"))
-    assert not any(line in sent for line in steps("snapchat", "block") if line not in steps("snapchat", "report"))
-    assert contains_in_order(sent, ["utter_block_keep_messages", "utter_tell_trusted_adult", "utter_ceop_how_to_report"])
+    assert not any(
+        line in sent for line in steps("snapchat", "block") if line not in steps("snapchat", "report")
+    )
+    assert contains_in_order(
+        sent, ["utter_block_keep_messages", "utter_tell_trusted_adult", "utter_ceop_how_to_report"]
+    )
 
 
 async def test_a_follow_up_before_any_how_to_offers_the_how_tos_for_that_app(dispatcher, domain):
-    _, sent = await answer(dispatcher, domain, conversation("what about fortnite", "ask_same_for_app", apps=("fortnite",)))
+    _, sent = await answer(
+        dispatcher, domain, conversation("what about fortnite", "ask_same_for_app", apps=("fortnite",))
+    )
 
     assert sent == ["utter_ask_what_about_app"]
     assert dispatcher.messages[0]["app_name"] == "Fortnite"
@@ -185,7 +224,9 @@ def test_every_answer_the_action_can_send_is_a_response_in_the_domain(domain):
 
 
 async def test_telling_the_age_right_after_asking_how_old_gives_that_answer_for_the_age(dispatcher, domain):
-    tracker = conversation("im 12", "inform_age", slots={"app": "discord", "howto_topic": "age", "age_band": "under_13"})
+    tracker = conversation(
+        "im 12", "inform_age", slots={"app": "discord", "howto_topic": "age", "age_band": "under_13"}
+    )
 
     _, sent = await answer(dispatcher, domain, tracker)
 
@@ -193,7 +234,9 @@ async def test_telling_the_age_right_after_asking_how_old_gives_that_answer_for_
 
 
 async def test_telling_the_age_otherwise_is_thanked_and_the_topics_offered(dispatcher, domain):
-    tracker = conversation("im 12", "inform_age", slots={"app": "discord", "howto_topic": "block", "age_band": "under_13"})
+    tracker = conversation(
+        "im 12", "inform_age", slots={"app": "discord", "howto_topic": "block", "age_band": "under_13"}
+    )
 
     events, sent = await answer(dispatcher, domain, tracker)
 

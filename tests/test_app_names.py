@@ -6,9 +6,32 @@ import pytest
 
 from classifier.app_names import app_names_in
 
-NAMES = {"roblox": "roblox", "snapchat": "snapchat", "snap": "snapchat", "instagram": "instagram", "discord": "discord",
-         "tiktok": "tiktok", "minecraft": "minecraft", "messenger": "facebook"}
-ENGLISH = {"discard", "block", "someone", "on", "him", "it", "there", "how", "do", "i", "message", "instant", "my", "mum"}
+NAMES = {
+    "roblox": "roblox",
+    "snapchat": "snapchat",
+    "snap": "snapchat",
+    "instagram": "instagram",
+    "discord": "discord",
+    "tiktok": "tiktok",
+    "minecraft": "minecraft",
+    "messenger": "facebook",
+}
+ENGLISH = {
+    "discard",
+    "block",
+    "someone",
+    "on",
+    "him",
+    "it",
+    "there",
+    "how",
+    "do",
+    "i",
+    "message",
+    "instant",
+    "my",
+    "mum",
+}
 KNOWN = {"report", "privte", "party", "chat"}
 
 

@@ -275,7 +275,11 @@ def test_the_real_project_passes(capsys):
 # --- the steps for each app (data/app_steps.yml) ---
 
 
-def answer(source: str | None = "help", full: str = "Go to your page and find the lock. Turn it on.", simple: str = "Turn on the lock.") -> dict:
+def answer(
+    source: str | None = "help",
+    full: str = "Go to your page and find the lock. Turn it on.",
+    simple: str = "Turn on the lock.",
+) -> dict:
     return {"source": source, "full": [full], "simple": [simple]}
 
 
@@ -284,11 +288,22 @@ def app_steps(**app_changes: Any) -> dict[str, Any]:
     app = {
         "name": "TikTok",
         "minimum_age": 13,
-        "sources": {"help": {"title": "TikTok Help", "url": "https://support.tiktok.com/en", "checked": "2026-12-05", "read": "stored copy"}},
+        "sources": {
+            "help": {
+                "title": "TikTok Help",
+                "url": "https://support.tiktok.com/en",
+                "checked": "2026-12-05",
+                "read": "stored copy",
+            }
+        },
         "answers": {topic: answer() for topic in topics},
     }
     app.update(app_changes)
-    return {"version": 1, "apps": {"tiktok": app}, "general": {"answers": {topic: answer(None) for topic in topics}}}
+    return {
+        "version": 1,
+        "apps": {"tiktok": app},
+        "general": {"answers": {topic: answer(None) for topic in topics}},
+    }
 
 
 def apps_nlu(*names: str) -> dict[str, Any]:
@@ -309,7 +324,15 @@ def test_app_steps_with_every_answer_a_dated_source_and_an_nlu_name_pass(tmp_pat
             "data/app_steps.yml: apps.tiktok: has no `age` answer",
         ),
         (
-            {"sources": {"help": {"title": "TikTok Help", "url": "https://support.tiktok.com/en", "read": "stored copy"}}},
+            {
+                "sources": {
+                    "help": {
+                        "title": "TikTok Help",
+                        "url": "https://support.tiktok.com/en",
+                        "read": "stored copy",
+                    }
+                }
+            },
             "data/app_steps.yml: apps.tiktok.sources.help: has no `checked` date",
         ),
         (
@@ -317,13 +340,23 @@ def test_app_steps_with_every_answer_a_dated_source_and_an_nlu_name_pass(tmp_pat
             "data/app_steps.yml: apps.tiktok.block: names no source",
         ),
         (
-            {"answers": {**app_steps()["apps"]["tiktok"]["answers"], "report": answer(full="Subsequently, communicate your dissatisfaction utilising the platform's reporting functionality.")}},
+            {
+                "answers": {
+                    **app_steps()["apps"]["tiktok"]["answers"],
+                    "report": answer(
+                        full="Subsequently, communicate your dissatisfaction utilising the platform's "
+                        "reporting functionality."
+                    ),
+                }
+            },
             "data/app_steps.yml: apps.tiktok.report.full[0]: reads at grade",
         ),
     ],
 )
 def test_a_missing_answer_an_undated_or_unnamed_source_or_a_hard_step_is_named(tmp_path, change, expected):
-    write_project(tmp_path, **{"data/app_steps.yml": app_steps(**change), "data/nlu/apps.yml": apps_nlu("tiktok")})
+    write_project(
+        tmp_path, **{"data/app_steps.yml": app_steps(**change), "data/nlu/apps.yml": apps_nlu("tiktok")}
+    )
 
     problems = problems_in(tmp_path)
 
@@ -334,6 +367,7 @@ def test_an_app_children_cannot_name_and_a_name_with_no_steps_are_named(tmp_path
     write_project(tmp_path, **{"data/app_steps.yml": app_steps(), "data/nlu/apps.yml": apps_nlu("snapchat")})
 
     assert problems_in(tmp_path) == [
-        "data/app_steps.yml: apps.tiktok: is no `app` synonym in data/nlu/apps.yml: add one, or children cannot name it",
+        "data/app_steps.yml: apps.tiktok: is no `app` synonym in data/nlu/apps.yml: "
+        "add one, or children cannot name it",
         "data/nlu/apps.yml: snapchat: is an `app` synonym with no steps in data/app_steps.yml",
     ]

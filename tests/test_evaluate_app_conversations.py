@@ -28,7 +28,12 @@ steps = GUIDE.lines
 def test_the_right_app_how_to_and_version_is_all_right():
     result = judge(conversation("tiktok", "block"), answered(*steps("tiktok", "block")))
 
-    assert (result.app_right, result.topic_right, result.band_right, result.all_right) == (True, True, True, True)
+    assert (result.app_right, result.topic_right, result.band_right, result.all_right) == (
+        True,
+        True,
+        True,
+        True,
+    )
 
 
 @pytest.mark.parametrize(
@@ -38,7 +43,11 @@ def test_the_right_app_how_to_and_version_is_all_right():
         (conversation("tiktok", "block"), steps("tiktok", "private"), "topic_right"),
         (conversation("tiktok", "block"), steps("none", "block"), "app_right"),
         (conversation("tiktok", "block", "under_13"), steps("tiktok", "block"), "band_right"),
-        (conversation("tiktok", "block"), [*steps("tiktok", "age", "simple"), PARENT, *steps("tiktok", "block", "simple")], "band_right"),
+        (
+            conversation("tiktok", "block"),
+            [*steps("tiktok", "age", "simple"), PARENT, *steps("tiktok", "block", "simple")],
+            "band_right",
+        ),
         (conversation("tiktok", "report", kind="disclosure_report"), steps("tiktok", "report"), "all_right"),
         (conversation("tiktok", "block"), ["Sorry, I didn't get that."], "app_right"),
     ],
@@ -63,4 +72,10 @@ def test_shares_are_counted_per_kind_and_in_all():
 
     assert table["app"]["all_right"] == 1.0
     assert table["follow_up"]["app_right"] == 0.0
-    assert table["all"] == {"conversations": 2, "app_right": 0.5, "topic_right": 1.0, "band_right": 1.0, "all_right": 0.5}
+    assert table["all"] == {
+        "conversations": 2,
+        "app_right": 0.5,
+        "topic_right": 1.0,
+        "band_right": 1.0,
+        "all_right": 0.5,
+    }

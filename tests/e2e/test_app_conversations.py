@@ -15,7 +15,14 @@ import yaml
 
 from actions.app_steps import load_guide
 from launcher.services import ROOT
-from scripts.evaluate_app_conversations import HELD_OUT, evaluate, print_table, rest_sender, shares, training_texts
+from scripts.evaluate_app_conversations import (
+    HELD_OUT,
+    evaluate,
+    print_table,
+    rest_sender,
+    shares,
+    training_texts,
+)
 from tests.e2e.conftest import texts
 
 pytestmark = pytest.mark.e2e
@@ -202,7 +209,10 @@ def test_keyboard_mashing_is_read_as_nonsense_and_short_real_messages_are_not(pa
     caught = sum(parse(text)["intent"]["name"] == "nlu_fallback" for text in sets["nonsense"])
     false_alarms = [text for text in sets["meaningful"] if parse(text).get("nonsense")]
 
-    print(f"nonsense caught {caught}/{len(sets['nonsense'])}, meaningful marked nonsense {len(false_alarms)}/{len(sets['meaningful'])}")
+    print(
+        f"nonsense caught {caught}/{len(sets['nonsense'])}, "
+        f"meaningful marked nonsense {len(false_alarms)}/{len(sets['meaningful'])}"
+    )
     assert caught / len(sets["nonsense"]) >= NONSENSE_CAUGHT
     assert len(false_alarms) / len(sets["meaningful"]) <= NONSENSE_FALSE_ALARMS
 

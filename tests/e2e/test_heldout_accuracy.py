@@ -62,7 +62,11 @@ APP_FLOOR = 0.95
 
 
 def test_the_app_questions_and_a_child_telling_their_age_are_understood(parse):
-    cases = [(text, intent) for intent, texts in examples_by_intent(HELD_OUT / "apps.yml").items() for text in texts]
+    cases = [
+        (text, intent)
+        for intent, texts in examples_by_intent(HELD_OUT / "apps.yml").items()
+        for text in texts
+    ]
 
     right, wrong = accuracy(parse, cases)
 
